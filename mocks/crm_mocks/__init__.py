@@ -1,0 +1,1 @@
+"""Stateful mock servers for four CRM vendor APIs."""

@@ -1,0 +1,5 @@
+"""Clevertim CRM mock (`crm-mock clevertim`)."""
+
+from .mock import ClevertimMock
+
+__all__ = ["ClevertimMock"]

@@ -1,0 +1,259 @@
+"""The Clevertim mock: behaviour of fact sheet §10, on the shared mock core."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from ..core.accounts import User
+from ..core.app import VendorMock
+from ..core.fields import Invalid, coerce_fields
+from ..core.http import InvalidJson, int_id, json_body, json_response, resource
+from ..core.store import Filter
+from .resources import POST_COERCE, RESOURCES, Resource
+
+PREFIX = "/api"
+MODEL_OF_CF = {"contact": "customers", "company": "companies", "case": "cases", "opportunity": "opportunities"}
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ClevertimError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class ClevertimMock(VendorMock):
+    name: ClassVar[str] = "clevertim"
+    api_prefix: ClassVar[str] = PREFIX
+    strip_trailing_slash: ClassVar[bool] = True  # §10.13: `/api/task/` is `/api/task`
+
+    @staticmethod
+    def secret_of(credentials: Mapping[str, str]) -> str:
+        return credentials["token"]
+
+    # -- responses --------------------------------------------------------------------------
+
+    def error(self, status: int, message: str, request: Request | None = None) -> Response:
+        headers = {"WWW-Authenticate": 'Basic realm="Clevertim"'} if status == 401 else None
+        return json_response({"status": "ERROR", "error": message}, status, headers)
+
+    @staticmethod
+    def ok(content: list[Any] | None = None) -> Response:
+        return json_response({"status": "OK"} if content is None else {"status": "OK", "content": content})
+
+    def unsupported(self, request: Request, allowed: list[str]) -> Response:
+        # The vendor answers unsupported operations with 501 (documented for comment update).
+        return self.error(501, "Operation not supported.")
+
+    # -- auth and visibility ----------------------------------------------------------------
+
+    def authenticate(self, request: Request) -> User:
+        header = request.headers.get("authorization", "")
+        scheme, _, encoded = header.partition(" ")
+        if scheme.lower() != "basic" or not encoded:
+            raise ClevertimError(401, "Authentication required: send your API token as the HTTP Basic user name.")
+        try:
+            token = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")[0]
+        except (binascii.Error, UnicodeDecodeError):
+            raise ClevertimError(401, "Malformed HTTP Basic credentials.") from None
+        user = self.directory.authenticate(token)
+        if user is None:
+            raise ClevertimError(401, "Invalid API token.")
+        return user
+
+    def group_mask(self, user: User) -> int:
+        groups = self.directory.accounts[user.account].profile.get("groups", [])
+        return sum(int(g["gid"]) for g in groups if user.id in g.get("users", []))
+
+    def visible(self, user: User, item: Mapping[str, Any]) -> bool:
+        """Private items are their owner's; group items need a shared group bit (§6.1)."""
+        if item.get("is_private"):
+            return item.get("puser") in (None, user.id)
+        gid = int(item.get("gid") or 0)
+        return gid == 0 or bool(gid & self.group_mask(user)) or bool(user.profile.get("is_admin"))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def present(self, user: User, res: Resource, item: dict[str, Any]) -> dict[str, Any]:
+        """The stored record plus its derived read-only lists (§10.8)."""
+        out = dict(item)
+        for key, (child, link) in res.children.items():
+            op = "contains" if (child, link) == ("note", "cust") else "="
+            out[key] = [
+                c["id"]
+                for c in self.store.query(user.account, child, [Filter(link, op, item["id"])])
+                if self.visible(user, c)
+            ]
+        return out
+
+    def find(self, user: User, res: Resource, raw_id: str) -> dict[str, Any]:
+        record_id = int_id(raw_id)
+        item = None if record_id is None else self.store.get(user.account, res.name, record_id)
+        if item is None or not self.visible(user, item):
+            raise ClevertimError(404, f"No such {res.name}.")
+        return item
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def clean(self, res: Resource, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise ClevertimError(400, "The request body must be a JSON object.")
+        clean = coerce_fields(body, res.fields, check_required=False)
+        for (name, key), coerce in POST_COERCE.items():
+            if name == res.name and key in clean:
+                clean[key] = coerce(key, clean[key])
+        for rule in res.normalize:
+            rule(clean)
+        return clean
+
+    def check(self, user: User, res: Resource, item: dict[str, Any]) -> None:
+        for key in res.minimum:
+            if not item.get(key):
+                raise Invalid(key, "is required")
+        for rule in res.rules:
+            rule(item)
+        for key, targets in res.references.items():
+            value = item.get(key)
+            if value is not None and not any(self.store.get(user.account, t, value) for t in targets):
+                raise Invalid(key, f"no {' or '.join(targets)} has id {value}")
+        if res.name == "note":
+            for cust in item.get("cust", []):
+                if not any(self.store.get(user.account, t, cust) for t in ("contact", "company")):
+                    raise Invalid("cust", f"no contact or company has id {cust}")
+        if "cf" in item:
+            self.check_cf(user, res, item["cf"])
+
+    def check_cf(self, user: User, res: Resource, cf: Any) -> None:
+        """Custom field values against their definitions (§10.12, inferred)."""
+        if not isinstance(cf, dict):
+            raise Invalid("cf", "must be an object of custom field id -> value")
+        for key, value in cf.items():
+            field_id = int_id(key)
+            definition = None if field_id is None else self.store.get(user.account, "customfield", field_id)
+            if definition is None or MODEL_OF_CF.get(res.name) not in definition["modelType"]:
+                raise Invalid(f"cf.{key}", f"no custom field {key} applies to a {res.name}")
+            values = value if definition.get("multiple") else [value]
+            if definition.get("multiple") and not isinstance(value, list):
+                raise Invalid(f"cf.{key}", "this custom field takes a list of values")
+            for v in values:
+                if not isinstance(v, str):
+                    raise Invalid(f"cf.{key}", "custom field values are strings")
+                if definition["elemType"] == "select" and v not in definition.get("values", []):
+                    raise Invalid(f"cf.{key}", f"{v!r} is not one of the field's values")
+
+    def require(self, user: User, permission: str) -> None:
+        if not user.can(permission):
+            verb = "delete" if permission == "candelete" else "change"
+            raise ClevertimError(403, f"Your user is not allowed to {verb} data.")
+
+    # -- handlers ---------------------------------------------------------------------------
+
+    async def list_items(self, request: Request, res: Resource) -> Response:
+        user = self.authenticate(request)
+        items = self.store.query(user.account, res.name)
+        return self.ok([self.present(user, res, i) for i in items if self.visible(user, i)])
+
+    async def get_item(self, request: Request, res: Resource) -> Response:
+        user = self.authenticate(request)
+        item = self.find(user, res, request.path_params["id"])
+        return self.ok([self.present(user, res, item)])
+
+    async def create_item(self, request: Request, res: Resource) -> Response:
+        user = self.authenticate(request)
+        self.require(user, "canedit")
+        clean = self.clean(res, await json_body(request))
+        stamp = _now()
+        item = {**res.defaults, **clean, "ao": stamp, "lm": stamp}
+        if res.name in ("opportunity", "task", "note", "comment"):
+            item["userId"] = user.id
+        if res.name == "customfield":
+            item.setdefault("fullname", item.get("name"))
+        if "is_private" in item and item["is_private"] and item.get("puser") is None:
+            item["puser"] = user.id
+        with self.store.transaction():
+            self.check(user, res, item)
+            created = self.store.insert(user.account, res.name, item, sequence=res.sequence)
+        return self.ok([self.present(user, res, created)])
+
+    async def update_item(self, request: Request, res: Resource) -> Response:
+        user = self.authenticate(request)
+        self.require(user, "canedit")
+        item = self.find(user, res, request.path_params["id"])
+        clean = self.clean(res, await json_body(request))  # a body `id` is ignored (§11 #6)
+        merged = {**item, **clean, "lm": _now()}  # merge: only the sent keys change (§10.3)
+        with self.store.transaction():
+            self.check(user, res, merged)
+            self.store.put(user.account, res.name, merged)
+        return self.ok([self.present(user, res, merged)])
+
+    async def delete_item(self, request: Request, res: Resource) -> Response:
+        user = self.authenticate(request)
+        self.require(user, "candelete")
+        item = self.find(user, res, request.path_params["id"])
+        self.store.delete(user.account, res.name, item["id"])
+        return self.ok()
+
+    async def update_comment(self, request: Request) -> Response:
+        self.authenticate(request)
+        raise ClevertimError(501, "Comments cannot be updated: delete and re-create the comment.")
+
+    async def list_users(self, request: Request) -> Response:
+        user = self.authenticate(request)
+        users = [
+            {"id": u.id, "user": u.name, "email": u.email,
+             "is_owner": bool(u.profile.get("is_owner")), "is_admin": bool(u.profile.get("is_admin")),
+             "permissions": sorted(u.permissions), "pending": bool(u.profile.get("pending"))}
+            for u in self.directory.users(user.account)
+        ]
+        return self.ok(users)
+
+    async def list_groups(self, request: Request) -> Response:
+        user = self.authenticate(request)
+        return self.ok(list(self.directory.accounts[user.account].profile.get("groups", [])))
+
+    # -- routing ----------------------------------------------------------------------------
+
+    def guarded(self, handler: Any, *args: Any) -> Any:
+        """Turn the vendor's errors into its error envelope."""
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request, *args)  # type: ignore[no-any-return]
+            except ClevertimError as exc:
+                return self.error(exc.status, exc.message)
+            except InvalidJson as exc:
+                return self.error(500, f"Your JSON cannot be parsed: {exc}")  # documented 500
+            except Invalid as exc:
+                return self.error(400, f"Invalid {exc.field}: {exc.message}")
+
+        return endpoint
+
+    def routes(self) -> list[BaseRoute]:
+        out: list[BaseRoute] = []
+        for res in RESOURCES.values():
+            item_handlers = {
+                "GET": self.guarded(self.get_item, res),
+                "DELETE": self.guarded(self.delete_item, res),
+            }
+            item_handlers["PUT"] = self.guarded(
+                self.update_item, res) if res.updatable else self.guarded(self.update_comment)
+            out.append(resource(f"{PREFIX}/{res.name}", {
+                "GET": self.guarded(self.list_items, res),
+                "POST": self.guarded(self.create_item, res),
+            }, self.unsupported))
+            out.append(resource(f"{PREFIX}/{res.name}/{{id}}", item_handlers, self.unsupported))
+        out.append(resource(f"{PREFIX}/user", {"GET": self.guarded(self.list_users)}, self.unsupported))
+        out.append(resource(f"{PREFIX}/group", {"GET": self.guarded(self.list_groups)}, self.unsupported))
+        return out

@@ -1,0 +1,242 @@
+"""Clevertim's resources as the vendor documents them (fact sheet §5-§8), for the mock.
+
+Written from the vendor's README, resource pages, the founder's client and the WSO2 connector's
+live tests — not from our OpenAPI spec. Each resource lists its writable fields (read-only keys
+a client sends are ignored, §10.8), its creation minimum and its defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.fields import (
+    Field,
+    Invalid,
+    anything,
+    array,
+    boolean,
+    choice,
+    integer,
+    record,
+    text,
+)
+
+CTYPES = "C P S R E O N T D X I M A V W L F H".split()
+TASK_TYPES = ["Email", "TO DO", "Meeting", "Not set", "Call", "Follow up", "Appointment"]
+PHONE_TYPES = ["Work", "Home", "Mobile", "Fax", "Pager"]
+SOCIAL_TYPES = [
+    "BitBucket", "Facebook", "Github", "Google+", "Instagram", "Kik", "LinkedIn", "MSN",
+    "Pinterest", "Reddit", "Skype", "Snapchat", "Telegram", "Twitter", "Whatsapp", "YouTube",
+]
+ELEM_TYPES = [
+    "input", "select", "date", "user", "state", "country",
+    "region", "contact", "company", "case", "opportunity", "currency",
+]
+MODEL_TYPES = ["customers", "companies", "cases", "opportunities"]
+
+# The WSO2 connector's live-tested payloads send ids as strings and "" for "not set" (§10.11).
+ref = integer(lenient=True, nullable=True, minimum=0)
+ids = array(integer(lenient=True, minimum=0))
+strings = array(text())
+
+COMMON: dict[str, Field] = {
+    "is_private": boolean(),
+    "puser": integer(lenient=True, nullable=True, minimum=0),
+    "gid": integer(lenient=True, minimum=0),
+}
+
+CUSTOMER: dict[str, Field] = {
+    **COMMON,
+    "description": text(),
+    "email": strings,
+    "phones": array(record({"type": choice(PHONE_TYPES), "no": text(min_length=1)})),
+    "website": strings,
+    "address": text(),
+    "city": text(),
+    "postcode": text(),
+    "region": text(),
+    "country": text(),
+    "smids": array(record({"type": choice(SOCIAL_TYPES), "smid": text(min_length=1)})),
+    "ctype": choice(CTYPES, blank_is_unset=True),
+    "tags": strings,
+    "files": ids,
+    "lfiles": ids,
+    "cf": anything(),  # checked against the custom field definitions, see mock.check_cf
+}
+
+DATE_PARTS = record(
+    {
+        "y": integer(minimum=1900, maximum=9999),
+        "mo": integer(minimum=1, maximum=12),
+        "d": integer(minimum=1, maximum=31),
+        "h": integer(minimum=0, maximum=23),
+        "mi": integer(minimum=0, maximum=59),
+    }
+)
+
+
+def _note_cust(name: str, value: Any) -> Any:
+    # Docs show an integer, the live API and the client an array (§11 #8): take both.
+    if isinstance(value, list):
+        return ids.coerce(name, value)
+    single = ref.coerce(name, value)
+    return [single] if isinstance(single, int) else []
+
+
+def _recopts(name: str, value: Any) -> Any:
+    if value == {} or value == {"type": "weekday"}:
+        return value
+    raise Invalid(name, 'must be {} or {"type": "weekday"}')
+
+
+def _select_values(clean: dict[str, Any]) -> None:
+    if clean.get("elemType") == "select":
+        if not clean.get("values"):
+            raise Invalid("values", "is required for a select custom field")
+    else:
+        clean.pop("values", None)  # only select fields have values (§11 #17)
+
+
+def _comment_parent(clean: dict[str, Any]) -> None:
+    parents = [k for k in ("nid", "tid") if clean.get(k) is not None]
+    if len(parents) != 1:
+        raise Invalid("nid", "a comment belongs to exactly one note (nid) or task (tid)")
+
+
+def _name_or_fn_ln(clean: dict[str, Any]) -> None:
+    if not clean.get("fn") and not clean.get("ln"):
+        raise Invalid("fn", "provide at least the first name (fn) or the last name (ln)")
+
+
+def _task_opportunity_alias(clean: dict[str, Any]) -> None:
+    # The WSO2 updateTask sends `opportunity` for tasks (§11 #10): accept it, store `opp`.
+    if "opportunity" in clean:
+        alias = clean.pop("opportunity")
+        clean.setdefault("opp", alias)
+
+
+Rule = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One Clevertim resource: where it lives, what can be written, what is derived."""
+
+    name: str  # path segment and the noun in "No such <name>."
+    fields: dict[str, Field]
+    minimum: tuple[str, ...] = ()  # must stay non-empty (checked on create and update)
+    normalize: tuple[Rule, ...] = ()  # rewrite the cleaned input (aliases)
+    rules: tuple[Rule, ...] = ()  # checks on the whole record after the write
+    defaults: dict[str, Any] = field(default_factory=dict)
+    sequence: str | None = None  # shared id sequence
+    cf_model: str | None = None  # the customfield modelType that scopes its `cf`
+    # derived read-only lists: key -> (child resource, child field holding our id)
+    children: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # reference fields that must point at an existing record: field -> resources tried in turn
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    updatable: bool = True
+
+
+CUSTOMER_CHILDREN = {
+    "notes": ("note", "cust"),
+    "tasks": ("task", "cust"),
+    "cases": ("case", "cust"),
+    "opportunities": ("opportunity", "cust"),
+}
+CUSTOMERS = ("contact", "company")
+
+RESOURCES: dict[str, Resource] = {
+    r.name: r
+    for r in [
+        Resource(
+            "contact",
+            {**CUSTOMER, "fn": text(), "ln": text(), "title": text(), "companyId": ref},
+            rules=(_name_or_fn_ln,),
+            defaults={"is_company": False},
+            sequence="customer",
+            cf_model="customers",
+            children=CUSTOMER_CHILDREN,
+            references={"companyId": ("company",)},
+        ),
+        Resource(
+            "company",
+            {**CUSTOMER, "cn": text()},
+            minimum=("cn",),
+            defaults={"is_company": True},
+            sequence="customer",
+            cf_model="companies",
+            children=CUSTOMER_CHILDREN,
+        ),
+        Resource(
+            "case",
+            {**COMMON, "name": text(), "description": text(), "leadUser": ref, "cust": ref,
+             "tags": strings, "files": ids, "lfiles": ids, "cf": anything()},
+            minimum=("name",),
+            cf_model="cases",
+            children={"tasks": ("task", "case"), "notes": ("note", "case")},
+            references={"cust": CUSTOMERS},
+        ),
+        Resource(
+            "opportunity",
+            {**COMMON, "name": text(), "description": text(), "status": text(),
+             "leadUser": ref, "value": text(), "currency": text(), "cust": ref,
+             "tags": strings, "files": ids, "lfiles": ids, "cf": anything()},
+            minimum=("name",),
+            cf_model="opportunities",
+            children={"tasks": ("task", "opp"), "notes": ("note", "opportunity")},
+            references={"cust": CUSTOMERS},
+        ),
+        Resource(
+            "task",
+            {**COMMON, "name": text(), "location": text(),
+             "atype": choice(TASK_TYPES, blank_is_unset=True),
+             "cust": ref, "case": ref, "opp": ref, "opportunity": ref, "aUserId": ref,
+             "startDate": DATE_PARTS, "endDate": DATE_PARTS,
+             "is_completed": boolean(), "is_deleted": boolean(),
+             "rec": choice(["N", "D", "W", "M", "Y"], blank_is_unset=True),
+             "recevery": integer(lenient=True, minimum=1), "recopts": anything()},
+            minimum=("name",),
+            normalize=(_task_opportunity_alias,),
+            defaults={"location": "", "atype": "Not set", "rec": "N", "recevery": 1,
+                      "recopts": {}, "is_completed": False, "is_deleted": False},
+            children={"comments": ("comment", "tid")},
+            references={"cust": CUSTOMERS, "case": ("case",), "opp": ("opportunity",)},
+        ),
+        Resource(
+            "note",
+            {**COMMON, "desc": text(), "cust": anything(), "case": ref, "opportunity": ref,
+             "type": choice(["N", "S", "M"], blank_is_unset=True),
+             "files": ids, "lfiles": ids, "is_deleted": boolean()},
+            minimum=("desc",),
+            defaults={"type": "N", "delvry": "N", "cust": [], "is_deleted": False},
+            children={"comments": ("comment", "nid")},
+            references={"case": ("case",), "opportunity": ("opportunity",)},
+        ),
+        Resource(
+            "comment",
+            {**COMMON, "comment": text(), "nid": ref, "tid": ref},
+            minimum=("comment",),
+            rules=(_comment_parent,),
+            references={"nid": ("note",), "tid": ("task",)},
+            updatable=False,  # "update not supported, delete and re-create" → 501
+        ),
+        Resource(
+            "customfield",
+            {"name": text(), "fullname": text(),
+             "elemType": choice(ELEM_TYPES),
+             "modelType": array(choice(MODEL_TYPES), min_items=1),
+             "multiple": boolean(), "values": array(text(min_length=1))},
+            minimum=("name", "elemType", "modelType"),
+            rules=(_select_values,),
+            defaults={"multiple": False, "app": None},
+        ),
+    ]
+}
+
+# Special field coercions applied after the generic pass.
+POST_COERCE: dict[tuple[str, str], Callable[[str, Any], Any]] = {
+    ("note", "cust"): _note_cust,
+    ("task", "recopts"): _recopts,
+}

@@ -1,0 +1,63 @@
+"""Small request/response helpers the vendor modules share."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+Handler = Callable[[Request], Awaitable[Response]]
+Unsupported = Callable[[Request, list[str]], Response]
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
+
+class InvalidJson(ValueError):
+    """The request body is empty or not JSON."""
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    # Compact separators like the vendors' own servers; ensure_ascii off so names round-trip.
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Response(text, status, headers=dict(headers or {}), media_type="application/json")
+
+
+async def json_body(request: Request) -> Any:
+    """The parsed JSON body, whatever Content-Type the client sent (or none)."""
+    raw = await request.body()
+    if not raw.strip():
+        raise InvalidJson("the request body is empty")
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidJson(f"the request body is not valid JSON: {exc}") from None
+
+
+def resource(path: str, handlers: Mapping[str, Handler], unsupported: Unsupported) -> Route:
+    """One route per path that dispatches on the method.
+
+    Separate Starlette routes on one path produce a wrong `Allow` header and let a `{param}`
+    route swallow its siblings; a single dispatching endpoint answers unknown methods the way
+    the vendor does (`unsupported` gets the allowed methods for the `Allow` header).
+    """
+    table = dict(handlers)
+    if "GET" in table and "HEAD" not in table:
+        table["HEAD"] = table["GET"]  # Starlette strips the body of HEAD responses
+    allowed = sorted(m for m in table if m != "HEAD")
+
+    async def dispatch(request: Request) -> Response:
+        handler = table.get(request.method)
+        if handler is None:
+            return unsupported(request, allowed)
+        return await handler(request)
+
+    return Route(path, dispatch, methods=ALL_METHODS)
+
+
+def int_id(raw: str) -> int | None:
+    """A path id as an integer, or None when it is not a plain decimal number."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None

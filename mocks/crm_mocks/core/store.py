@@ -1,0 +1,280 @@
+"""SQLite document store shared by every vendor mock.
+
+Records are JSON documents keyed by (account, kind, id). Every vendor keeps its data in the same
+table so reset, persistence and isolation work once for all of them; a vendor that needs fast
+filtered/sorted listing declares expression indexes on the JSON fields it queries
+(`Store.ensure_index`), and the queries below are written so SQLite can use them.
+
+The store is used from one event-loop thread per server, but tests and the benchmark may touch
+it from another thread (the fixture's reset), so every operation holds a lock and every write
+runs in a transaction: a request either commits completely or leaves no trace.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Record = dict[str, Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    account TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    id      INTEGER NOT NULL,
+    data    TEXT NOT NULL,
+    PRIMARY KEY (account, kind, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sequences (
+    account TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    value   INTEGER NOT NULL,
+    PRIMARY KEY (account, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+# JSON paths are interpolated into SQL (SQLite cannot use an expression index when the path is a
+# bound parameter), so they are restricted to plain dotted identifiers.
+_JSON_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+Operator = Literal["=", "!=", "<", "<=", ">", ">=", "like", "in", "contains"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One condition on a JSON field. `contains` matches a member of a JSON array field."""
+
+    path: str
+    op: Operator
+    value: Any
+
+
+@dataclass(frozen=True)
+class Order:
+    path: str
+    descending: bool = False
+
+
+def _expr(path: str) -> str:
+    if path == "id":
+        return "id"
+    if not _JSON_PATH.match(path):
+        raise ValueError(f"unsupported JSON path {path!r}")
+    return f"json_extract(data, '$.{path}')"
+
+
+class Store:
+    """A JSON document store on one SQLite connection (in memory unless a file is given)."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves so one request = one transaction.
+        self._db = sqlite3.connect(
+            path or ":memory:", check_same_thread=False, isolation_level=None
+        )
+        self._lock = threading.RLock()
+        self._depth = 0
+        if path:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._indexes: list[tuple[str, tuple[str, ...]]] = []
+
+    # -- transactions -----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Run a block atomically; nested blocks join the outer transaction."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self._db.execute("COMMIT")
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def ensure_index(self, kind: str, paths: Sequence[str]) -> None:
+        """Index records of `kind` on JSON fields, for filters/sorts that must not scan."""
+        cols = ", ".join(_expr(p) for p in paths)
+        name = "ix_" + re.sub(r"\W", "_", kind + "_" + "_".join(paths))
+        with self._lock:
+            self._db.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON records(kind, account, {cols})"
+            )
+            self._indexes.append((kind, tuple(paths)))
+
+    # -- sequences --------------------------------------------------------------------------
+
+    def next_id(self, account: str, sequence: str, start: int = 1) -> int:
+        with self.transaction():
+            row = self._db.execute(
+                "SELECT value FROM sequences WHERE account=? AND name=?", (account, sequence)
+            ).fetchone()
+            value = start if row is None else row[0] + 1
+            self._db.execute(
+                "INSERT INTO sequences(account, name, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(account, name) DO UPDATE SET value=excluded.value",
+                (account, sequence, value),
+            )
+            return int(value)
+
+    # -- records ----------------------------------------------------------------------------
+
+    def insert(
+        self, account: str, kind: str, data: Record, *, sequence: str | None = None
+    ) -> Record:
+        """Store a new record, assigning `id` from `sequence` (default: the kind's own)."""
+        with self.transaction():
+            record_id = self.next_id(account, sequence or kind)
+            record = {"id": record_id, **{k: v for k, v in data.items() if k != "id"}}
+            self._db.execute(
+                "INSERT INTO records(account, kind, id, data) VALUES (?, ?, ?, ?)",
+                (account, kind, record_id, json.dumps(record)),
+            )
+            return record
+
+    def insert_many(self, account: str, kind: str, rows: Sequence[Record]) -> None:
+        """Bulk insert with ids from the kind's sequence (used to seed benchmarks)."""
+        with self.transaction():
+            first = self.next_id(account, kind)
+            ids = range(first, first + len(rows))
+            self._db.execute(
+                "UPDATE sequences SET value=? WHERE account=? AND name=?",
+                (first + len(rows) - 1, account, kind),
+            )
+            self._db.executemany(
+                "INSERT INTO records(account, kind, id, data) VALUES (?, ?, ?, ?)",
+                (
+                    (account, kind, i, json.dumps({"id": i, **row}))
+                    for i, row in zip(ids, rows, strict=True)
+                ),
+            )
+
+    def get(self, account: str, kind: str, record_id: int) -> Record | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM records WHERE account=? AND kind=? AND id=?",
+                (account, kind, record_id),
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put(self, account: str, kind: str, record: Record) -> Record:
+        """Replace a stored record (its `id` says which)."""
+        with self.transaction():
+            cur = self._db.execute(
+                "UPDATE records SET data=? WHERE account=? AND kind=? AND id=?",
+                (json.dumps(record), account, kind, record["id"]),
+            )
+            if cur.rowcount != 1:
+                raise KeyError(f"{kind} {record['id']} does not exist")
+        return record
+
+    def delete(self, account: str, kind: str, record_id: int) -> bool:
+        with self.transaction():
+            cur = self._db.execute(
+                "DELETE FROM records WHERE account=? AND kind=? AND id=?",
+                (account, kind, record_id),
+            )
+            return cur.rowcount == 1
+
+    def _where(
+        self, account: str, kind: str, filters: Sequence[Filter]
+    ) -> tuple[str, list[Any]]:
+        clauses, args = ["kind=?", "account=?"], [kind, account]
+        for f in filters:
+            expr = _expr(f.path)
+            if f.op == "in":
+                values = list(f.value)
+                if not values:
+                    clauses.append("0")
+                    continue
+                clauses.append(f"{expr} IN ({', '.join('?' * len(values))})")
+                args.extend(values)
+            elif f.op == "contains":
+                path = "$" if f.path == "id" else f"$.{f.path}"
+                clauses.append(
+                    f"EXISTS (SELECT 1 FROM json_each(data, '{path}') WHERE value = ?)"
+                )
+                args.append(f.value)
+            elif f.op == "like":
+                clauses.append(f"{expr} LIKE ? ESCAPE '\\'")
+                args.append(f.value)
+            elif f.value is None and f.op in ("=", "!="):
+                clauses.append(f"{expr} IS {'NOT ' if f.op == '!=' else ''}NULL")
+            else:
+                clauses.append(f"{expr} {f.op} ?")
+                args.append(f.value)
+        return " AND ".join(clauses), args
+
+    def query(
+        self,
+        account: str,
+        kind: str,
+        filters: Sequence[Filter] = (),
+        order: Sequence[Order] = (Order("id"),),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Record]:
+        """Filter, sort and page in SQL (never by loading the whole kind into Python)."""
+        where, args = self._where(account, kind, filters)
+        order_sql = ", ".join(f"{_expr(o.path)} {'DESC' if o.descending else 'ASC'}" for o in order)
+        sql = f"SELECT data FROM records WHERE {where} ORDER BY {order_sql or 'id'}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [dict(json.loads(r[0])) for r in rows]
+
+    def count(self, account: str, kind: str, filters: Sequence[Filter] = ()) -> int:
+        where, args = self._where(account, kind, filters)
+        with self._lock:
+            return int(self._db.execute(f"SELECT count(*) FROM records WHERE {where}", args).fetchone()[0])
+
+    # -- whole-store operations -------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
+
+    def reset(self) -> None:
+        """Forget every record and sequence (the seed data is re-created by the vendor)."""
+        with self.transaction():
+            self._db.execute("DELETE FROM records")
+            self._db.execute("DELETE FROM sequences")
+            self._db.execute("DELETE FROM meta")
+
+    def explain(self, sql: str, args: Sequence[Any] = ()) -> list[str]:
+        """Query plan lines, so tests can assert that a listing uses an index."""
+        with self._lock:
+            return [str(r[3]) for r in self._db.execute("EXPLAIN QUERY PLAN " + sql, args)]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
