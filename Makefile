@@ -1,0 +1,70 @@
+# crm-openapi — one verb per task. Every target bootstraps .venv from pyproject.toml itself.
+#
+#   make                 lint every spec and regenerate every client (= make all)
+#   make test            everything CI runs: lint, drift check, mypy, pytest (incl. contract tests)
+#   make mock VENDOR=clevertim [PORT=8080]      run a vendor's mock in the foreground
+#   make contract VENDOR=clevertim              schemathesis: spec vs mock (or live, see README)
+#   make bench           benchmarks (speed and memory targets; never part of make test)
+#   make clean           remove the virtualenv and caches
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+VENDORS := $(basename $(notdir $(wildcard specs/*.yaml)))
+VENDOR ?=
+PORT ?= 8080
+
+.DEFAULT_GOAL := all
+.PHONY: all lint generate check-generated typecheck mock contract test test-fast bench clean help
+
+# The venv is rebuilt when pyproject.toml changes; the marker file records a finished install.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+all: lint generate
+
+lint: $(VENV)/.installed
+	@$(PY) scripts/lint_specs.py
+	@$(BIN)/ruff check mocks scripts tests
+	@$(BIN)/ruff format --check --quiet mocks scripts tests
+
+generate: $(VENV)/.installed
+	@$(PY) scripts/generate.py
+
+check-generated: $(VENV)/.installed
+	@$(PY) scripts/generate.py --check
+
+# Generated code is excluded from style rules but must pass mypy --strict; so must the mocks.
+typecheck: $(VENV)/.installed
+	@for v in $(VENDORS); do \
+	  pkg=$$(echo $$v | tr - _)_client; \
+	  (cd generated/$$v-client && ../../$(BIN)/mypy --strict --cache-dir ../../.mypy_cache/$$v $$pkg) || exit 1; \
+	done
+	@$(BIN)/mypy --strict --cache-dir .mypy_cache/mocks mocks/crm_mocks
+
+mock: $(VENV)/.installed
+	@test -n "$(VENDOR)" || { echo "usage: make mock VENDOR=<$(VENDORS)> [PORT=8080]"; exit 2; }
+	$(BIN)/crm-mock $(VENDOR) --port $(PORT)
+
+# Against the bundled mock by default; against a live service when <VENDOR>_BASE_URL and its
+# credentials are set (GET-only unless CONTRACT_ALLOW_WRITES=1). See README "Contract tests".
+contract: $(VENV)/.installed
+	@test -n "$(VENDOR)" || { echo "usage: make contract VENDOR=<$(VENDORS)>"; exit 2; }
+	$(BIN)/pytest tests/contract -m contract -k "$(VENDOR)" -p no:cacheprovider
+
+test: $(VENV)/.installed lint check-generated typecheck
+	$(BIN)/pytest -p no:cacheprovider
+
+bench: $(VENV)/.installed
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site dist build
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+help:
+	@sed -n '1,10p' Makefile

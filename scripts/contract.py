@@ -1,0 +1,206 @@
+"""Contract tests: hold a vendor's spec against its mock, or against the live service.
+
+    python scripts/contract.py VENDOR [--max-examples N] [--seed N]
+
+Runs schemathesis (all default checks; examples, coverage, fuzzing and stateful phases; one
+worker; fixed seed) over every operation of specs/VENDOR.yaml.
+
+Target: the bundled mock, started on 127.0.0.1 and a free port for this run — unless
+<PREFIX>_BASE_URL is set (e.g. CLEVERTIM_BASE_URL) together with the vendor's credential
+variables, in which case that server is tested instead ("live mode"): GET operations only unless
+CONTRACT_ALLOW_WRITES=1, at most CONTRACT_RATE_LIMIT requests (default 5/s).
+
+Every check disabled for an operation is listed in TARGETS below next to the vendor-documented
+reason. Credentials reach schemathesis through environment variables only (never argv, never a
+file) and schemathesis' own OpenAPI auth, so its `ignored_auth` check stays meaningful.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SEED = 20121108
+DEFAULT_MAX_EXAMPLES = 25
+
+
+@dataclass(frozen=True)
+class Target:
+    """How to run one vendor's contract tests."""
+
+    env_prefix: str  # CLEVERTIM -> CLEVERTIM_BASE_URL, CLEVERTIM_TOKEN, ...
+    #: credential name -> environment variable for live mode
+    live_credentials: Mapping[str, str]
+    #: the spec's securityScheme name -> {schemathesis auth key: credential name or "=constant"}
+    auth: Mapping[str, Mapping[str, str]]
+    mock_user: str = "demo"  # which demo user of the mock the run logs in as
+    #: check -> reason, for every operation
+    disabled: Mapping[str, str] = field(default_factory=dict)
+    #: operationId -> {check -> reason}
+    disabled_for: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: extra request headers every call needs (not secrets), e.g. a mandatory User-Agent
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+TARGETS: dict[str, Target] = {
+    "clevertim": Target(
+        env_prefix="CLEVERTIM",
+        live_credentials={"token": "CLEVERTIM_TOKEN"},
+        auth={"basicAuth": {"username": "token", "password": "=X"}},
+        disabled={
+            "unsupported_method": (
+                "Clevertim documents 501 'operation not supported' for operations it lacks "
+                "(README, status codes), not 405; the mock reproduces that."
+            ),
+        },
+    ),
+}
+
+
+def available() -> list[str]:
+    specs = {p.stem for p in (ROOT / "specs").glob("*.yaml")}
+    return sorted(v for v in TARGETS if v in specs)
+
+
+def _toml_value(value: Any) -> str:
+    return json.dumps(value)  # TOML basic strings, arrays, ints and bools read like JSON
+
+
+def render_config(target: Target, *, seed: int, max_examples: int, live: bool, writes: bool,
+                  rate_limit: str | None, report: Path) -> str:
+    lines = [
+        f"seed = {seed}",
+        "workers = 1  # CPython 3.11: more than one worker thread crashes schemathesis",
+        "continue-on-failure = true",
+        *( [f"rate-limit = {_toml_value(rate_limit)}"] if rate_limit else [] ),
+        "",
+        "[generation]",
+        f"max-examples = {max_examples}",
+        "",
+        "[reports.junit]",
+        "enabled = true",
+        f"path = {_toml_value(str(report))}",
+    ]
+    if target.headers:
+        lines += ["", "[headers]", *(f"{_toml_value(k)} = {_toml_value(v)}" for k, v in target.headers.items())]
+    for scheme, parts in target.auth.items():
+        lines += ["", f"[auth.openapi.{scheme}]"]
+        for key, source in parts.items():
+            value = source[1:] if source.startswith("=") else "${CONTRACT_SECRET_" + source.upper() + "}"
+            lines.append(f"{key} = {_toml_value(value)}")
+    if target.disabled:
+        lines += ["", "[checks]"]
+        for check, reason in target.disabled.items():
+            lines += [f"# {reason}", f"{check}.enabled = false"]
+    for op_id, checks in target.disabled_for.items():
+        lines += ["", "[[operations]]", f"include-operation-id = {_toml_value(op_id)}"]
+        for check, reason in checks.items():
+            lines += [f"# {reason}", f"checks.{check}.enabled = false"]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Result:
+    vendor: str
+    target: str
+    cases: int
+    failures: int
+    operations: int
+    returncode: int
+    output: str
+
+
+def _count(report: Path) -> tuple[int, int]:
+    """Test cases and failures from the JUnit report (one testcase per operation)."""
+    import xml.etree.ElementTree as ET
+
+    if not report.exists():
+        return 0, 0
+    root = ET.parse(report).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+    cases = sum(len(list(s.iter("testcase"))) for s in suites)
+    failures = sum(len(list(s.iter("failure"))) + len(list(s.iter("error"))) for s in suites)
+    return cases, failures
+
+
+def run(vendor: str, *, seed: int = DEFAULT_SEED, max_examples: int = DEFAULT_MAX_EXAMPLES,
+        env: Mapping[str, str] | None = None) -> Result:
+    env = dict(os.environ if env is None else env)
+    target = TARGETS[vendor]
+    base_url = env.get(f"{target.env_prefix}_BASE_URL")
+    live = bool(base_url)
+    writes = env.get("CONTRACT_ALLOW_WRITES") == "1"
+    running = None
+    if live:
+        missing = [var for var in target.live_credentials.values() if not env.get(var)]
+        if missing:
+            raise SystemExit(f"contract: live mode for {vendor} needs {', '.join(missing)}")
+        credentials = {name: env[var] for name, var in target.live_credentials.items()}
+    else:
+        from crm_mocks.pytest_plugin import start_mock
+
+        running = start_mock(vendor)
+        base_url = running.api_url
+        credentials = dict(running.credentials[target.mock_user])
+    child_env = {**env, **{f"CONTRACT_SECRET_{k.upper()}": v for k, v in credentials.items()}}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = Path(tmp) / "schemathesis.toml"
+            report = Path(tmp) / "junit.xml"
+            config.write_text(render_config(
+                target, seed=seed, max_examples=max_examples, live=live, writes=writes,
+                rate_limit=env.get("CONTRACT_RATE_LIMIT", "5/s") if live else None, report=report,
+            ))
+            cmd = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "run",
+                   str(ROOT / "specs" / f"{vendor}.yaml"), "--url", str(base_url)]
+            if live and not writes:
+                cmd += ["--include-method", "GET"]  # read-only against real accounts
+            proc = subprocess.run(cmd, env=child_env, capture_output=True, text=True)
+            cases, failures = _count(report)
+    finally:
+        if running is not None:
+            running.stop()
+    output = proc.stdout + proc.stderr
+    for secret in credentials.values():  # schemathesis prints reproduction commands
+        output = output.replace(secret, "[redacted]") if len(secret) > 3 else output
+    return Result(vendor, "live" if live else "mock", _cases_generated(output), failures or 0, cases,
+                  proc.returncode, output)
+
+
+def _cases_generated(output: str) -> int:
+    """Total test cases schemathesis reports ('N generated')."""
+    import re
+
+    found = re.findall(r"(\d+)\s+generated", output)
+    return sum(int(n) for n in found) if found else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("vendor", choices=available())
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES)
+    parser.add_argument("--show-config", action="store_true", help="print the schemathesis config and exit")
+    args = parser.parse_args(argv)
+    if args.show_config:
+        print(render_config(TARGETS[args.vendor], seed=args.seed, max_examples=args.max_examples,
+                            live=False, writes=False, rate_limit=None, report=Path("junit.xml")))
+        return 0
+    result = run(args.vendor, seed=args.seed, max_examples=args.max_examples)
+    print(result.output)
+    print(f"contract {result.vendor} ({result.target}): {result.operations} operations, "
+          f"{result.cases} cases, {result.failures} failures")
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
