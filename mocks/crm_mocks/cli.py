@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .core.accounts import AccountsFileError
-from .core.app import build_app, create_vendor
+from .core.app import OptionError, build_app, create_vendor
 from .registry import VENDORS, vendor_class
 
 EPILOG = """\
@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         vendor = create_vendor(cls, db=args.db, accounts_file=args.accounts, options=dict(args.option))
-    except AccountsFileError as exc:
+    except (AccountsFileError, OptionError) as exc:
         print(f"crm-mock: {exc}", file=sys.stderr)
         return 2
     import uvicorn

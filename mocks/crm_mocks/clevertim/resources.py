@@ -20,6 +20,7 @@ from ..core.fields import (
     choice,
     integer,
     record,
+    required,
     text,
 )
 
@@ -37,28 +38,28 @@ ELEM_TYPES = [
 MODEL_TYPES = ["customers", "companies", "cases", "opportunities"]
 
 # The WSO2 connector's live-tested payloads send ids as strings and "" for "not set" (§10.11).
-ref = integer(lenient=True, nullable=True, minimum=0)
-ids = array(integer(lenient=True, minimum=0))
+ref = integer(lenient=True, nullable=True)
+ids = array(integer(lenient=True))
 strings = array(text())
 
 COMMON: dict[str, Field] = {
     "is_private": boolean(),
-    "puser": integer(lenient=True, nullable=True, minimum=0),
-    "gid": integer(lenient=True, minimum=0),
+    "puser": integer(lenient=True, nullable=True),
+    "gid": integer(lenient=True),
 }
 
 CUSTOMER: dict[str, Field] = {
     **COMMON,
     "description": text(),
     "email": strings,
-    "phones": array(record({"type": choice(PHONE_TYPES), "no": text(min_length=1)})),
+    "phones": array(record({"type": required(choice(PHONE_TYPES)), "no": required(text(min_length=1))})),
     "website": strings,
     "address": text(),
     "city": text(),
     "postcode": text(),
     "region": text(),
     "country": text(),
-    "smids": array(record({"type": choice(SOCIAL_TYPES), "smid": text(min_length=1)})),
+    "smids": array(record({"type": required(choice(SOCIAL_TYPES)), "smid": required(text(min_length=1))})),
     "ctype": choice(CTYPES, blank_is_unset=True),
     "tags": strings,
     "files": ids,
@@ -66,14 +67,15 @@ CUSTOMER: dict[str, Field] = {
     "cf": anything(),  # checked against the custom field definitions, see mock.check_cf
 }
 
-DATE_PARTS = record(
+DATE_PARTS = record(  # unknown keys ignored, like the rest of a body
     {
-        "y": integer(minimum=1900, maximum=9999),
-        "mo": integer(minimum=1, maximum=12),
-        "d": integer(minimum=1, maximum=31),
+        "y": required(integer()),
+        "mo": required(integer(minimum=1, maximum=12)),
+        "d": required(integer(minimum=1, maximum=31)),
         "h": integer(minimum=0, maximum=23),
         "mi": integer(minimum=0, maximum=59),
-    }
+    },
+    closed=False,
 )
 
 
@@ -81,14 +83,14 @@ def _note_cust(name: str, value: Any) -> Any:
     # Docs show an integer, the live API and the client an array (§11 #8): take both.
     if isinstance(value, list):
         return ids.coerce(name, value)
+    if value is None:
+        raise Invalid(name, "must be a contact/company id or a list of them")
     single = ref.coerce(name, value)
     return [single] if isinstance(single, int) else []
 
 
-def _recopts(name: str, value: Any) -> Any:
-    if value == {} or value == {"type": "weekday"}:
-        return value
-    raise Invalid(name, 'must be {} or {"type": "weekday"}')
+# `{}` or `{"type": "weekday"}` (skip weekends); other keys are ignored like any unknown key.
+RECURRENCE_OPTIONS = record({"type": choice(["weekday"])}, closed=False)
 
 
 def _select_values(clean: dict[str, Any]) -> None:
@@ -134,8 +136,6 @@ class Resource:
     cf_model: str | None = None  # the customfield modelType that scopes its `cf`
     # derived read-only lists: key -> (child resource, child field holding our id)
     children: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # reference fields that must point at an existing record: field -> resources tried in turn
-    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
     updatable: bool = True
 
 
@@ -145,7 +145,6 @@ CUSTOMER_CHILDREN = {
     "cases": ("case", "cust"),
     "opportunities": ("opportunity", "cust"),
 }
-CUSTOMERS = ("contact", "company")
 
 RESOURCES: dict[str, Resource] = {
     r.name: r
@@ -158,7 +157,6 @@ RESOURCES: dict[str, Resource] = {
             sequence="customer",
             cf_model="customers",
             children=CUSTOMER_CHILDREN,
-            references={"companyId": ("company",)},
         ),
         Resource(
             "company",
@@ -176,7 +174,6 @@ RESOURCES: dict[str, Resource] = {
             minimum=("name",),
             cf_model="cases",
             children={"tasks": ("task", "case"), "notes": ("note", "case")},
-            references={"cust": CUSTOMERS},
         ),
         Resource(
             "opportunity",
@@ -186,7 +183,6 @@ RESOURCES: dict[str, Resource] = {
             minimum=("name",),
             cf_model="opportunities",
             children={"tasks": ("task", "opp"), "notes": ("note", "opportunity")},
-            references={"cust": CUSTOMERS},
         ),
         Resource(
             "task",
@@ -196,13 +192,12 @@ RESOURCES: dict[str, Resource] = {
              "startDate": DATE_PARTS, "endDate": DATE_PARTS,
              "is_completed": boolean(), "is_deleted": boolean(),
              "rec": choice(["N", "D", "W", "M", "Y"], blank_is_unset=True),
-             "recevery": integer(lenient=True, minimum=1), "recopts": anything()},
+             "recevery": integer(lenient=True, minimum=1), "recopts": RECURRENCE_OPTIONS},
             minimum=("name",),
             normalize=(_task_opportunity_alias,),
             defaults={"location": "", "atype": "Not set", "rec": "N", "recevery": 1,
                       "recopts": {}, "is_completed": False, "is_deleted": False},
             children={"comments": ("comment", "tid")},
-            references={"cust": CUSTOMERS, "case": ("case",), "opp": ("opportunity",)},
         ),
         Resource(
             "note",
@@ -212,14 +207,12 @@ RESOURCES: dict[str, Resource] = {
             minimum=("desc",),
             defaults={"type": "N", "delvry": "N", "cust": [], "is_deleted": False},
             children={"comments": ("comment", "nid")},
-            references={"case": ("case",), "opportunity": ("opportunity",)},
         ),
         Resource(
             "comment",
             {**COMMON, "comment": text(), "nid": ref, "tid": ref},
             minimum=("comment",),
             rules=(_comment_parent,),
-            references={"nid": ("note",), "tid": ("task",)},
             updatable=False,  # "update not supported, delete and re-create" → 501
         ),
         Resource(
@@ -227,7 +220,7 @@ RESOURCES: dict[str, Resource] = {
             {"name": text(), "fullname": text(),
              "elemType": choice(ELEM_TYPES),
              "modelType": array(choice(MODEL_TYPES), min_items=1),
-             "multiple": boolean(), "values": array(text(min_length=1))},
+             "multiple": boolean(), "values": array(text())},
             minimum=("name", "elemType", "modelType"),
             rules=(_select_values,),
             defaults={"multiple": False, "app": None},
@@ -238,5 +231,4 @@ RESOURCES: dict[str, Resource] = {
 # Special field coercions applied after the generic pass.
 POST_COERCE: dict[tuple[str, str], Callable[[str, Any], Any]] = {
     ("note", "cust"): _note_cust,
-    ("task", "recopts"): _recopts,
 }

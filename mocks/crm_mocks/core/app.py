@@ -30,6 +30,10 @@ from .store import Store
 log = logging.getLogger("crm_mocks")
 
 
+class OptionError(ValueError):
+    """A vendor option (`--option NAME=VALUE`) has an unusable value."""
+
+
 class VendorMock(ABC):
     """One vendor's behaviour. Subclasses set the class attributes and implement the hooks."""
 
@@ -52,6 +56,8 @@ class VendorMock(ABC):
         self.store = store
         self.directory = Directory(accounts, self.secret_of)
         self.options = dict(options or {})
+        #: exceptions that escaped the vendor's handlers (each answered as a 500)
+        self.unhandled_errors = 0
 
     @staticmethod
     @abstractmethod
@@ -106,6 +112,8 @@ class _PrefixFallback:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception:
+            # Counted so contract tests can tell a crash from a vendor-documented 500.
+            self.vendor.unhandled_errors += 1
             log.exception("unhandled error in the %s mock", self.vendor.name)
             if started:
                 raise

@@ -15,10 +15,16 @@ from typing import Any
 
 
 class Invalid(ValueError):
-    def __init__(self, field: str, message: str) -> None:
+    """A field failed coercion. `kind` says how, so a vendor can map it to its own error codes:
+    "type" (wrong JSON type), "choice" (not an allowed value), "range" (number out of bounds),
+    "length" (string/array too short or long), "format" (a string of the wrong shape),
+    "unknown" (an unlisted key in a closed object), "required" (a required key is absent)."""
+
+    def __init__(self, field: str, message: str, kind: str = "invalid") -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.kind = kind
 
 
 class Unset:
@@ -45,11 +51,15 @@ def text(*, min_length: int = 0, max_length: int = 10_000, nullable: bool = Fals
         if value is None and nullable:
             return None
         if not isinstance(value, str):
-            raise Invalid(name, "must be a string")
+            raise Invalid(name, "must be a string", "type")
         if len(value) < min_length:
-            raise Invalid(name, "must not be empty" if min_length == 1 else f"is shorter than {min_length}")
+            raise Invalid(
+                name,
+                "must not be empty" if min_length == 1 else f"is shorter than {min_length}",
+                "length",
+            )
         if len(value) > max_length:
-            raise Invalid(name, f"is longer than {max_length} characters")
+            raise Invalid(name, f"is longer than {max_length} characters", "length")
         return value
 
     return Field(coerce)
@@ -69,10 +79,12 @@ def integer(
                 return UNSET
             if stripped.lstrip("-").isdigit():
                 value = int(stripped)
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+            value = int(value)  # JSON has one number type: 13.0 is the integer 13
         if not _is_int(value):
-            raise Invalid(name, "must be an integer")
+            raise Invalid(name, "must be an integer", "type")
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise Invalid(name, f"must be between {minimum} and {maximum}")
+            raise Invalid(name, f"must be between {minimum} and {maximum}", "range")
         return value
 
     return Field(coerce)
@@ -83,7 +95,7 @@ def number(*, nullable: bool = False) -> Field:
         if value is None and nullable:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise Invalid(name, "must be a number")
+            raise Invalid(name, "must be a number", "type")
         return value
 
     return Field(coerce)
@@ -94,7 +106,7 @@ def boolean(*, nullable: bool = False) -> Field:
         if value is None and nullable:
             return None
         if not isinstance(value, bool):
-            raise Invalid(name, "must be true or false")
+            raise Invalid(name, "must be true or false", "type")
         return value
 
     return Field(coerce)
@@ -109,7 +121,7 @@ def choice(values: Sequence[str], *, blank_is_unset: bool = False, nullable: boo
         if blank_is_unset and value == "":
             return UNSET
         if value not in allowed:
-            raise Invalid(name, f"must be one of {', '.join(allowed)}")
+            raise Invalid(name, f"must be one of {', '.join(allowed)}", "choice")
         return value
 
     return Field(coerce)
@@ -118,9 +130,9 @@ def choice(values: Sequence[str], *, blank_is_unset: bool = False, nullable: boo
 def array(item: Field, *, min_items: int = 0, max_items: int = 1000) -> Field:
     def coerce(name: str, value: Any) -> Any:
         if not isinstance(value, list):
-            raise Invalid(name, "must be an array")
+            raise Invalid(name, "must be an array", "type")
         if not min_items <= len(value) <= max_items:
-            raise Invalid(name, f"must have between {min_items} and {max_items} items")
+            raise Invalid(name, f"must have between {min_items} and {max_items} items", "length")
         out = []
         for i, element in enumerate(value):
             clean = item.coerce(f"{name}[{i}]", element)
@@ -136,7 +148,7 @@ def record(fields: Mapping[str, Field], *, closed: bool = True) -> Field:
 
     def coerce(name: str, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise Invalid(name, "must be an object")
+            raise Invalid(name, "must be an object", "type")
         return coerce_fields(value, fields, closed=closed, prefix=f"{name}.")
 
     return Field(coerce)
@@ -144,6 +156,41 @@ def record(fields: Mapping[str, Field], *, closed: bool = True) -> Field:
 
 def anything() -> Field:
     return Field(lambda name, value: value)
+
+
+def _plain_text(value: str) -> bool:
+    # A lone surrogate survives json.loads but cannot be encoded as UTF-8 in a response.
+    return not any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def plain_json(*, max_depth: int = 32) -> Field:
+    """Any JSON value the mock can store and send back unchanged.
+
+    Python's json module accepts NaN/Infinity and lone surrogates, which would later be written
+    out as invalid JSON or fail to encode; very deep nesting would exhaust the recursion limit
+    when the value is serialised. Walked iteratively, so the check itself cannot overflow.
+    """
+
+    def coerce(name: str, value: Any) -> Any:
+        stack: list[tuple[Any, int]] = [(value, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > max_depth:
+                raise Invalid(name, f"is nested deeper than {max_depth} levels", "format")
+            if isinstance(node, float) and not math.isfinite(node):
+                raise Invalid(name, "must not contain NaN or Infinity", "format")
+            if isinstance(node, str) and not _plain_text(node):
+                raise Invalid(name, "contains an invalid Unicode character", "format")
+            if isinstance(node, dict):
+                for key, child in node.items():
+                    if not _plain_text(key):
+                        raise Invalid(name, "contains an invalid Unicode character", "format")
+                    stack.append((child, depth + 1))
+            elif isinstance(node, list):
+                stack.extend((child, depth + 1) for child in node)
+        return value
+
+    return Field(coerce)
 
 
 def required(field: Field) -> Field:
@@ -164,7 +211,7 @@ def coerce_fields(
         spec = fields.get(key)
         if spec is None:
             if closed:
-                raise Invalid(prefix + key, "is not a known field")
+                raise Invalid(prefix + key, "is not a known field", "unknown")
             continue
         clean = spec.coerce(prefix + key, value)
         if clean is not UNSET:
@@ -172,5 +219,5 @@ def coerce_fields(
     if check_required:
         for key, spec in fields.items():
             if spec.required and key not in out:
-                raise Invalid(prefix + key, "is required")
+                raise Invalid(prefix + key, "is required", "required")
     return out

@@ -35,6 +35,9 @@ async def json_body(request: Request) -> Any:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidJson(f"the request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        # json.loads gives up on very deep nesting by exceeding the recursion limit
+        raise InvalidJson("the request body is nested too deeply") from None
 
 
 def resource(path: str, handlers: Mapping[str, Handler], unsupported: Unsupported) -> Route:

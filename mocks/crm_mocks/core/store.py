@@ -138,11 +138,22 @@ class Store:
     # -- records ----------------------------------------------------------------------------
 
     def insert(
-        self, account: str, kind: str, data: Record, *, sequence: str | None = None
+        self,
+        account: str,
+        kind: str,
+        data: Record,
+        *,
+        sequence: str | None = None,
+        record_id: int | None = None,
     ) -> Record:
-        """Store a new record, assigning `id` from `sequence` (default: the kind's own)."""
+        """Store a new record, assigning `id` from `sequence` (default: the kind's own).
+
+        `record_id` stores it under a given id instead (seed data that reproduces a vendor's
+        documented ids, or ids drawn from a sequence kept elsewhere); the caller keeps it unique.
+        """
         with self.transaction():
-            record_id = self.next_id(account, sequence or kind)
+            if record_id is None:
+                record_id = self.next_id(account, sequence or kind)
             record = {"id": record_id, **{k: v for k, v in data.items() if k != "id"}}
             self._db.execute(
                 "INSERT INTO records(account, kind, id, data) VALUES (?, ?, ?, ?)",
@@ -233,15 +244,39 @@ class Store:
         offset: int = 0,
     ) -> list[Record]:
         """Filter, sort and page in SQL (never by loading the whole kind into Python)."""
+        sql, args = self._select(account, kind, filters, order, limit, offset)
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [dict(json.loads(r[0])) for r in rows]
+
+    def _select(
+        self,
+        account: str,
+        kind: str,
+        filters: Sequence[Filter],
+        order: Sequence[Order],
+        limit: int | None,
+        offset: int,
+    ) -> tuple[str, list[Any]]:
         where, args = self._where(account, kind, filters)
         order_sql = ", ".join(f"{_expr(o.path)} {'DESC' if o.descending else 'ASC'}" for o in order)
         sql = f"SELECT data FROM records WHERE {where} ORDER BY {order_sql or 'id'}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-        return [dict(json.loads(r[0])) for r in rows]
+        return sql, args
+
+    def plan(
+        self,
+        account: str,
+        kind: str,
+        filters: Sequence[Filter] = (),
+        order: Sequence[Order] = (Order("id"),),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[str]:
+        """The query plan of exactly the SQL `query` runs for these arguments (for index tests)."""
+        return self.explain(*self._select(account, kind, filters, order, limit, offset))
 
     def count(self, account: str, kind: str, filters: Sequence[Filter] = ()) -> int:
         where, args = self._where(account, kind, filters)
