@@ -1,0 +1,5 @@
+"""Relenta API v3 mock (`crm-mock relenta`)."""
+
+from .mock import RelentaMock
+
+__all__ = ["RelentaMock"]
