@@ -1,0 +1,5 @@
+"""Bantam Live mock (`crm-mock bantam-live`)."""
+
+from .mock import BantamLiveMock
+
+__all__ = ["BantamLiveMock"]
