@@ -147,11 +147,20 @@ class Paginated:
     item_import: str | None
 
 
-def pipeline_data(doc: dict[str, Any]) -> tuple[list[str], list[Paginated]]:
-    """What the templates need from the spec: comma-joined params and paginated operations."""
+@dataclass(frozen=True)
+class WireFixes:
+    """(operation, parameter) pairs whose wire format the generator gets wrong."""
+
+    comma_joined: list[str]  # arrays with style form, explode false: `ids=1,2,3`
+    deep_object: list[str]  # objects with style deepObject: `address[city]=Paris`
+
+
+def pipeline_data(doc: dict[str, Any]) -> tuple[WireFixes, list[Paginated]]:
+    """What the templates need from the spec: wire-format fixes and paginated operations."""
     from openapi_python_client.strings import ClassName, PythonIdentifier
 
     comma: list[str] = []
+    deep: list[str] = []
     paginated: list[Paginated] = []
     for path, method, op, params in operations(doc):
         op_id = op.get("operationId")
@@ -161,8 +170,13 @@ def pipeline_data(doc: dict[str, Any]) -> tuple[list[str], list[Paginated]]:
         for p in params:
             schema = resolve(doc, p.get("schema", {}))
             is_array = schema.get("type") == "array" or "array" in (schema.get("type") or [])
-            if p["in"] == "query" and is_array and p.get("style", "form") == "form" and p.get("explode") is False:
+            if p["in"] != "query":
+                continue
+            style = p.get("style", "form")
+            if is_array and style == "form" and p.get("explode") is False:
                 comma.append(f"{endpoint} {p['name']}")
+            elif style == "deepObject":
+                deep.append(f"{endpoint} {p['name']}")
         spec = op.get("x-pagination")
         if spec is None:
             continue
@@ -183,7 +197,9 @@ def pipeline_data(doc: dict[str, Any]) -> tuple[list[str], list[Paginated]]:
                 endpoint=endpoint,
                 page_param=str(PythonIdentifier(spec["page_param"], prefix="")),
                 size_param=str(PythonIdentifier(spec["size_param"], prefix="")),
-                items_path=[str(PythonIdentifier(s, prefix="")) for s in spec["items"].split("/") if s],
+                items_path=[
+                    str(PythonIdentifier(s, prefix="")) for s in spec["items"].split("/") if s
+                ],
                 next_path=(
                     [str(PythonIdentifier(s, prefix="")) for s in spec["next"].split("/") if s]
                     if spec.get("next")
@@ -193,7 +209,7 @@ def pipeline_data(doc: dict[str, Any]) -> tuple[list[str], list[Paginated]]:
                 item_import=item_import,
             )
         )
-    return comma, paginated
+    return WireFixes(sorted(comma), sorted(deep)), paginated
 
 
 # -- templates -------------------------------------------------------------------------------
@@ -207,33 +223,48 @@ def _patch(text: str, old: str, new: str, where: str) -> str:
     return text.replace(old, new)
 
 
-def assemble_templates(dest: Path, comma: list[str], paginated: list[Paginated]) -> None:
+def assemble_templates(dest: Path, wire: WireFixes, paginated: list[Paginated]) -> None:
     import openapi_python_client
 
     upstream = Path(openapi_python_client.__file__).parent / "templates"
     shutil.copytree(PIPELINE / "templates", dest)
     (dest / "upstream").mkdir()
-    shutil.copy(upstream / "endpoint_module.py.jinja", dest / "upstream" / "endpoint_module.py.jinja")
+    shutil.copy(
+        upstream / "endpoint_module.py.jinja", dest / "upstream" / "endpoint_module.py.jinja"
+    )
 
     macros = (upstream / "endpoint_macros.py.jinja").read_text()
-    macros = _patch(
-        macros,
-        '''params["{{ property.name | in_double_quote_literal }}"] = {{ destination }}''',
-        '''{% if (endpoint.name ~ " " ~ property.name) in pipeline.COMMA_JOINED %}
-params["{{ property.name | in_double_quote_literal }}"] = ",".join(str(item) for item in {{ destination }}) if isinstance({{ destination }}, list) else {{ destination }}
-    {% else %}
-params["{{ property.name | in_double_quote_literal }}"] = {{ destination }}
-    {% endif %}''',
-        "endpoint_macros.py.jinja",
+    patches = PIPELINE / "patches"
+    for old, patch in [
+        (
+            'params["{{ property.name | in_double_quote_literal }}"] = {{ destination }}',
+            "query_param.jinja",
+        ),
+        (
+            '{{ guarded_statement(property, destination, "params.update(" + destination + ")") }}',
+            "query_object_param.jinja",
+        ),
+    ]:
+        replacement = (patches / patch).read_text().rstrip("\n")
+        macros = _patch(macros, old, replacement, "endpoint_macros.py.jinja")
+    (dest / "endpoint_macros.py.jinja").write_text(
+        '{% import "_pipeline.jinja" as pipeline %}\n' + macros
     )
-    (dest / "endpoint_macros.py.jinja").write_text('{% import "_pipeline.jinja" as pipeline %}\n' + macros)
 
     client = (upstream / "client.py.jinja").read_text()
-    client = _patch(client, '"token": namespace(type="str", default="",',
-                    '"token": namespace(type="str", default=\'field(default="", repr=False)\',', "client.py.jinja")
+    client = _patch(
+        client,
+        '"token": namespace(type="str", default="",',
+        '"token": namespace(type="str", default=\'field(default="", repr=False)\',',
+        "client.py.jinja",
+    )
     for name in ("cookies", "headers", "httpx_args"):
-        client = _patch(client, f'kw_only=True, alias="{name}")', f'kw_only=True, alias="{name}", repr=False)',
-                        "client.py.jinja")
+        client = _patch(
+            client,
+            f'kw_only=True, alias="{name}")',
+            f'kw_only=True, alias="{name}", repr=False)',
+            "client.py.jinja",
+        )
     (dest / "client.py.jinja").write_text(client)
 
     table = {
@@ -249,7 +280,8 @@ params["{{ property.name | in_double_quote_literal }}"] = {{ destination }}
     }
     (dest / "_pipeline.jinja").write_text(
         "{# written by scripts/generate.py from the spec #}\n"
-        f"{{% set COMMA_JOINED = {json.dumps(sorted(comma))} %}}\n"
+        f"{{% set COMMA_JOINED = {json.dumps(wire.comma_joined)} %}}\n"
+        f"{{% set DEEP_OBJECT = {json.dumps(wire.deep_object)} %}}\n"
         f"{{% set PAGINATED = {json.dumps(table, sort_keys=True)} %}}\n"
     )
 
@@ -260,18 +292,29 @@ params["{{ property.name | in_double_quote_literal }}"] = {{ destination }}
 def pep440(version: str) -> str:
     numbers = re.findall(r"\d+", version)
     if not numbers:
-        raise PipelineError(f"info.version {version!r} has no number to derive a package version from")
+        raise PipelineError(
+            f"info.version {version!r} has no number to derive a package version from"
+        )
     return ".".join(str(int(n)) for n in numbers)
 
 
 def _run(cmd: list[str], cwd: Path | None = None) -> None:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise PipelineError(f"{' '.join(cmd[:2])} failed:\n{result.stdout}{result.stderr}")
 
 
-def _connect_context(vendor: str, doc: dict[str, Any], settings: dict[str, Any], version: str) -> dict[str, Any]:
+def _credential_text(part: dict[str, str]) -> str:
+    return part["param"] if "param" in part else repr(part["value"])
+
+
+def _connect_context(
+    vendor: str, doc: dict[str, Any], settings: dict[str, Any], version: str
+) -> dict[str, Any]:
     conn = settings["connect"]
     server = doc["servers"][0]
     variables = [
@@ -279,7 +322,11 @@ def _connect_context(vendor: str, doc: dict[str, Any], settings: dict[str, Any],
         for name, var in (server.get("variables") or {}).items()
     ]
     headers = [
-        {"name": name, "param": re.sub(r"\W", "_", name.lower()), "default": value.format(version=version)}
+        {
+            "name": name,
+            "param": re.sub(r"\W", "_", name.lower()),
+            "default": value.format(version=version),
+        }
         for name, value in (conn.get("headers") or {}).items()
     ]
     secret_params: list[dict[str, str]] = []
@@ -297,37 +344,55 @@ def _connect_context(vendor: str, doc: dict[str, Any], settings: dict[str, Any],
         wire = (
             "sends HTTP Basic credentials: "
             + " and ".join(
-                f"{part} = {conn[part]['param'] if 'param' in conn[part] else repr(conn[part]['value'])}"
-                for part in ("username", "password")
+                f"{part} = {_credential_text(conn[part])}" for part in ("username", "password")
             )
             + "."
         )
     elif conn["auth"] == "bearer":
-        secret_params.append({"param": conn["token"]["param"], "doc": conn["token"].get("doc", "the token")})
+        secret_params.append(
+            {"param": conn["token"]["param"], "doc": conn["token"].get("doc", "the token")}
+        )
         ctx.update(client_class="AuthenticatedClient", token_param=conn["token"]["param"])
         wire = f"sends `Authorization: Bearer <{conn['token']['param']}>`."
     elif conn["auth"] == "header":
-        secret_params.append({"param": conn["key"]["param"], "doc": conn["key"].get("doc", "the key")})
-        ctx.update(client_class="AuthenticatedClient", token_param=conn["key"]["param"], header_name=conn["header"])
+        secret_params.append(
+            {"param": conn["key"]["param"], "doc": conn["key"].get("doc", "the key")}
+        )
+        ctx.update(
+            client_class="AuthenticatedClient",
+            token_param=conn["key"]["param"],
+            header_name=conn["header"],
+        )
         wire = f"sends the key in the `{conn['header']}` header."
     else:
         raise PipelineError(f"vendors.yaml: {vendor}: unknown auth {conn['auth']!r}")
     if headers:
         wire += " Every request also carries " + ", ".join(f"`{h['name']}`" for h in headers) + "."
     ctx.update(
-        vendor=vendor, title=doc["info"]["title"], server_url=server["url"], variables=variables,
-        headers=headers, secret_params=secret_params, version=version, wire_doc=wire,
+        vendor=vendor,
+        title=doc["info"]["title"],
+        server_url=server["url"],
+        variables=variables,
+        headers=headers,
+        secret_params=secret_params,
+        version=version,
+        wire_doc=wire,
     )
     return ctx
 
 
-def _readme_context(ctx: dict[str, Any], doc: dict[str, Any], package: str, paginated: list[Paginated],
-                    out: Path) -> dict[str, Any]:
+def _readme_context(
+    ctx: dict[str, Any], doc: dict[str, Any], package: str, paginated: list[Paginated], out: Path
+) -> dict[str, Any]:
     from openapi_python_client.strings import PythonIdentifier
 
     def locate(endpoint: str) -> dict[str, str]:
         found = sorted((out / package / "api").rglob(f"{endpoint}.py"))
-        module = ".".join(found[0].relative_to(out / package / "api").parent.parts) if found else "default"
+        module = (
+            ".".join(found[0].relative_to(out / package / "api").parent.parts)
+            if found
+            else "default"
+        )
         return {"module": module, "function": endpoint}
 
     gets = [
@@ -365,12 +430,12 @@ def build(vendor: str, dest_root: Path) -> Path:
     settings = all_settings[vendor]
     package = settings["package"]
     version = pep440(str(doc["info"]["version"]))
-    comma, paginated = pipeline_data(doc)
+    wire, paginated = pipeline_data(doc)
 
     work = Path(tempfile.mkdtemp(prefix=f"gen-{vendor}-"))
     try:
         templates = work / "templates"
-        assemble_templates(templates, comma, paginated)
+        assemble_templates(templates, wire, paginated)
         config = load_yaml(PIPELINE / "config.yaml")
         config.update(
             project_name_override=f"{vendor}-client",
@@ -379,18 +444,35 @@ def build(vendor: str, dest_root: Path) -> Path:
         )
         (work / "config.yaml").write_text(yaml.safe_dump(config))
         out = dest_root / f"{vendor}-client"
-        _run([
-            str(Path(sys.executable).parent / "openapi-python-client"), "generate",
-            "--path", str(spec_path), "--output-path", str(out), "--config", str(work / "config.yaml"),
-            "--custom-template-path", str(templates), "--meta", "pdm", "--fail-on-warning",
-        ])
+        _run(
+            [
+                str(Path(sys.executable).parent / "openapi-python-client"),
+                "generate",
+                "--path",
+                str(spec_path),
+                "--output-path",
+                str(out),
+                "--config",
+                str(work / "config.yaml"),
+                "--custom-template-path",
+                str(templates),
+                "--meta",
+                "pdm",
+                "--fail-on-warning",
+            ]
+        )
 
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(PIPELINE / "templates"), keep_trailing_newline=True,
-            trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+            loader=jinja2.FileSystemLoader(PIPELINE / "templates"),
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
         )
         ctx = _connect_context(vendor, doc, settings, version)
-        (out / package / "connect.py").write_text(env.get_template("connect.py.jinja").render(**ctx))
+        (out / package / "connect.py").write_text(
+            env.get_template("connect.py.jinja").render(**ctx)
+        )
         shutil.copy(PIPELINE / "modules" / "pagination.py", out / package / "pagination.py")
         spec_sha = hashlib.sha256(spec_path.read_bytes()).hexdigest()
         versions = tool_versions()
@@ -404,16 +486,23 @@ def build(vendor: str, dest_root: Path) -> Path:
         }
         (out / package / "_generated.py").write_text(
             '"""Provenance of this generated client."""\n\n'
-            + "".join(f"{k.upper()} = {json.dumps(v)}\n" for k, v in stamp.items() if k != "inputs_sha256")
+            + "".join(
+                f"{k.upper()} = {json.dumps(v)}\n" for k, v in stamp.items() if k != "inputs_sha256"
+            )
         )
         for hook in config.get("post_hooks", []):  # format the pipeline's additions like the rest
             _run(hook.split(), cwd=out)
         for py in sorted(out.rglob("*.py")):
             py.write_text(HEADER.format(vendor=vendor) + py.read_text())
         readme = {
-            **ctx, **_readme_context(ctx, doc, package, paginated, out), "project": f"{vendor}-client",
-            "package": package, "api_version": stamp["api_version"], "spec_sha256": spec_sha,
-            "generator_version": versions["openapi-python-client"], "ruff_version": versions["ruff"],
+            **ctx,
+            **_readme_context(ctx, doc, package, paginated, out),
+            "project": f"{vendor}-client",
+            "package": package,
+            "api_version": stamp["api_version"],
+            "spec_sha256": spec_sha,
+            "generator_version": versions["openapi-python-client"],
+            "ruff_version": versions["ruff"],
         }
         (out / "README.md").write_text(env.get_template("client_README.md.jinja").render(**readme))
         (out / STAMP).write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n")
@@ -437,8 +526,12 @@ def replace(vendor: str) -> None:
 
 
 def differences(a: Path, b: Path) -> list[str]:
-    cmp = filecmp.dircmp(a, b, ignore=[".mypy_cache", "__pycache__", ".ruff_cache", "build", "dist", "*.egg-info"])
-    out = [f"only in generated/: {x}" for x in cmp.left_only] + [f"would be added: {x}" for x in cmp.right_only]
+    cmp = filecmp.dircmp(
+        a, b, ignore=[".mypy_cache", "__pycache__", ".ruff_cache", "build", "dist", "*.egg-info"]
+    )
+    out = [f"only in generated/: {x}" for x in cmp.left_only] + [
+        f"would be added: {x}" for x in cmp.right_only
+    ]
     out += [f"would change: {x}" for x in cmp.diff_files]
     for sub in cmp.common_dirs:
         out += [f"{sub}/{d}" for d in differences(a / sub, b / sub)]
@@ -456,15 +549,23 @@ def check(names: list[str]) -> int:
                 print(f"generated/{vendor}-client: {line}")
             failed += bool(diffs)
     if failed:
-        print("generated/ is out of date: run `make generate` and commit the result", file=sys.stderr)
+        print(
+            "generated/ is out of date: run `make generate` and commit the result", file=sys.stderr
+        )
     return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("vendors", nargs="*", help="vendors to generate (default: every specs/*.yaml)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "vendors", nargs="*", help="vendors to generate (default: every specs/*.yaml)"
+    )
     parser.add_argument("--force", action="store_true", help="regenerate even when up to date")
-    parser.add_argument("--check", action="store_true", help="fail if regenerating would change generated/")
+    parser.add_argument(
+        "--check", action="store_true", help="fail if regenerating would change generated/"
+    )
     args = parser.parse_args(argv)
     names = args.vendors or vendors()
     unknown = sorted(set(names) - set(vendors()))

@@ -4,7 +4,8 @@ Installed with `crm_mocks` (registered through the `pytest11` entry point), so a
 that has the package installed can use them:
 
     def test_my_sync(clevertim_mock):
-        client = MyClevertimClient(clevertim_mock.api_url, clevertim_mock.credentials["demo"]["token"])
+        token = clevertim_mock.credentials["demo"]["token"]
+        client = MyClevertimClient(clevertim_mock.api_url, token)
         ...
         assert clevertim_mock.requests()[-1]["method"] == "POST"
 
@@ -35,7 +36,9 @@ class RunningMock:
     vendor: str
     url: str  # server root, e.g. http://127.0.0.1:53211
     api_url: str  # the vendor API's base URL on the mock (url + the vendor's path prefix)
-    credentials: Mapping[str, Mapping[str, str]] = field(repr=False)  # demo user label -> credentials
+    credentials: Mapping[str, Mapping[str, str]] = field(
+        repr=False
+    )  # demo user label -> credentials
     mock: VendorMock = field(repr=False)
     server: BackgroundServer = field(repr=False)
 
@@ -56,7 +59,9 @@ class RunningMock:
         self.server.stop()
 
 
-def start_mock(vendor: str, options: Mapping[str, Any] | None = None, db: str | None = None) -> RunningMock:
+def start_mock(
+    vendor: str, options: Mapping[str, Any] | None = None, db: str | None = None
+) -> RunningMock:
     """Start a vendor mock on 127.0.0.1 and a free port, in a background thread."""
     mock = create_vendor(vendor_class(vendor), db=db, options=options)
     server = BackgroundServer(build_app(mock)).start()

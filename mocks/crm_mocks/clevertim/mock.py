@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from starlette.requests import Request
@@ -14,17 +13,23 @@ from starlette.routing import BaseRoute
 
 from ..core.accounts import User
 from ..core.app import VendorMock
+from ..core.clock import utc_timestamp
 from ..core.fields import Invalid, coerce_fields
 from ..core.http import InvalidJson, int_id, json_body, json_response, resource
-from ..core.store import Filter
+from ..core.store import Filter, Operator
 from .resources import POST_COERCE, RESOURCES, Resource
 
 PREFIX = "/api"
-MODEL_OF_CF = {"contact": "customers", "company": "companies", "case": "cases", "opportunity": "opportunities"}
+MODEL_OF_CF = {
+    "contact": "customers",
+    "company": "companies",
+    "case": "cases",
+    "opportunity": "opportunities",
+}
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_timestamp()
 
 
 class ClevertimError(Exception):
@@ -51,7 +56,9 @@ class ClevertimMock(VendorMock):
 
     @staticmethod
     def ok(content: list[Any] | None = None) -> Response:
-        return json_response({"status": "OK"} if content is None else {"status": "OK", "content": content})
+        return json_response(
+            {"status": "OK"} if content is None else {"status": "OK", "content": content}
+        )
 
     def unsupported(self, request: Request, allowed: list[str]) -> Response:
         # The vendor answers unsupported operations with 501 (documented for comment update).
@@ -63,7 +70,9 @@ class ClevertimMock(VendorMock):
         header = request.headers.get("authorization", "")
         scheme, _, encoded = header.partition(" ")
         if scheme.lower() != "basic" or not encoded:
-            raise ClevertimError(401, "Authentication required: send your API token as the HTTP Basic user name.")
+            raise ClevertimError(
+                401, "Authentication required: send your API token as the HTTP Basic user name."
+            )
         try:
             token = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")[0]
         except (binascii.Error, UnicodeDecodeError):
@@ -90,7 +99,8 @@ class ClevertimMock(VendorMock):
         """The stored record plus its derived read-only lists (§10.8)."""
         out = dict(item)
         for key, (child, link) in res.children.items():
-            op = "contains" if (child, link) == ("note", "cust") else "="
+            # a note's `cust` is a list of customers; every other parent link is a single id
+            op: Operator = "contains" if (child, link) == ("note", "cust") else "="
             out[key] = [
                 c["id"]
                 for c in self.store.query(user.account, child, [Filter(link, op, item["id"])])
@@ -135,7 +145,9 @@ class ClevertimMock(VendorMock):
             raise Invalid("cf", "must be an object of custom field id -> value")
         for key, value in cf.items():
             field_id = int_id(key)
-            definition = None if field_id is None else self.store.get(user.account, "customfield", field_id)
+            definition = (
+                None if field_id is None else self.store.get(user.account, "customfield", field_id)
+            )
             if definition is None or MODEL_OF_CF.get(res.name) not in definition["modelType"]:
                 raise Invalid(f"cf.{key}", f"no custom field {key} applies to a {res.name}")
             values = value if definition.get("multiple") else [value]
@@ -206,9 +218,15 @@ class ClevertimMock(VendorMock):
     async def list_users(self, request: Request) -> Response:
         user = self.authenticate(request)
         users = [
-            {"id": u.id, "user": u.name, "email": u.email,
-             "is_owner": bool(u.profile.get("is_owner")), "is_admin": bool(u.profile.get("is_admin")),
-             "permissions": sorted(u.permissions), "pending": bool(u.profile.get("pending"))}
+            {
+                "id": u.id,
+                "user": u.name,
+                "email": u.email,
+                "is_owner": bool(u.profile.get("is_owner")),
+                "is_admin": bool(u.profile.get("is_admin")),
+                "permissions": sorted(u.permissions),
+                "pending": bool(u.profile.get("pending")),
+            }
             for u in self.directory.users(user.account)
         ]
         return self.ok(users)
@@ -241,13 +259,26 @@ class ClevertimMock(VendorMock):
                 "GET": self.guarded(self.get_item, res),
                 "DELETE": self.guarded(self.delete_item, res),
             }
-            item_handlers["PUT"] = self.guarded(
-                self.update_item, res) if res.updatable else self.guarded(self.update_comment)
-            out.append(resource(f"{PREFIX}/{res.name}", {
-                "GET": self.guarded(self.list_items, res),
-                "POST": self.guarded(self.create_item, res),
-            }, self.unsupported))
+            item_handlers["PUT"] = (
+                self.guarded(self.update_item, res)
+                if res.updatable
+                else self.guarded(self.update_comment)
+            )
+            out.append(
+                resource(
+                    f"{PREFIX}/{res.name}",
+                    {
+                        "GET": self.guarded(self.list_items, res),
+                        "POST": self.guarded(self.create_item, res),
+                    },
+                    self.unsupported,
+                )
+            )
             out.append(resource(f"{PREFIX}/{res.name}/{{id}}", item_handlers, self.unsupported))
-        out.append(resource(f"{PREFIX}/user", {"GET": self.guarded(self.list_users)}, self.unsupported))
-        out.append(resource(f"{PREFIX}/group", {"GET": self.guarded(self.list_groups)}, self.unsupported))
+        out.append(
+            resource(f"{PREFIX}/user", {"GET": self.guarded(self.list_users)}, self.unsupported)
+        )
+        out.append(
+            resource(f"{PREFIX}/group", {"GET": self.guarded(self.list_groups)}, self.unsupported)
+        )
         return out

@@ -103,7 +103,9 @@ def _parse_user(account: str, raw: Mapping[str, Any], where: str) -> User:
             credentials={str(k): str(v) for k, v in dict(raw["credentials"]).items()},
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise AccountsFileError(f"{where}: a user needs an integer id and credentials ({exc})") from None
+        raise AccountsFileError(
+            f"{where}: a user needs an integer id and credentials ({exc})"
+        ) from None
 
 
 def parse_accounts(document: Any, where: str = "accounts file") -> list[Account]:
@@ -119,7 +121,9 @@ def parse_accounts(document: Any, where: str = "accounts file") -> list[Account]
             for j, u in enumerate(raw["users"])
         )
         accounts.append(
-            Account(account_id, str(raw.get("name", account_id)), users, dict(raw.get("profile", {})))
+            Account(
+                account_id, str(raw.get("name", account_id)), users, dict(raw.get("profile", {}))
+            )
         )
     return accounts
 
@@ -138,5 +142,7 @@ def load_accounts(vendor: str, path: str | Path | None = None) -> list[Account]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AccountsFileError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise AccountsFileError(
+            f"{where}: not valid JSON ({exc.msg} at line {exc.lineno})"
+        ) from None
     return parse_accounts(document, where)

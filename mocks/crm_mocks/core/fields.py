@@ -66,7 +66,11 @@ def text(*, min_length: int = 0, max_length: int = 10_000, nullable: bool = Fals
 
 
 def integer(
-    *, lenient: bool = False, nullable: bool = False, minimum: int | None = None, maximum: int | None = None
+    *,
+    lenient: bool = False,
+    nullable: bool = False,
+    minimum: int | None = None,
+    maximum: int | None = None,
 ) -> Field:
     """An integer; `lenient` also takes numeric strings and treats "" as not set."""
 
@@ -94,7 +98,11 @@ def number(*, nullable: bool = False) -> Field:
     def coerce(name: str, value: Any) -> Any:
         if value is None and nullable:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise Invalid(name, "must be a number", "type")
         return value
 

@@ -9,18 +9,23 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 Handler = Callable[[Request], Awaitable[Response]]
 Unsupported = Callable[[Request, list[str]], Response]
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
+#: methods a catch-all Route lists explicitly (`resource` routes accept every method)
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
 
 
 class InvalidJson(ValueError):
     """The request body is empty or not JSON."""
 
 
-def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+def json_response(
+    body: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
     # Compact separators like the vendors' own servers; ensure_ascii off so names round-trip.
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     return Response(text, status, headers=dict(headers or {}), media_type="application/json")
@@ -50,15 +55,24 @@ def resource(path: str, handlers: Mapping[str, Handler], unsupported: Unsupporte
     table = dict(handlers)
     if "GET" in table and "HEAD" not in table:
         table["HEAD"] = table["GET"]  # Starlette strips the body of HEAD responses
-    allowed = sorted(m for m in table if m != "HEAD")
+    # An ASGI app (not a request function) makes Starlette route every method here, including
+    # ones it does not list (QUERY, custom verbs), so all of them get the vendor's answer.
+    return Route(path, _MethodDispatch(table, unsupported))
 
-    async def dispatch(request: Request) -> Response:
-        handler = table.get(request.method)
-        if handler is None:
-            return unsupported(request, allowed)
-        return await handler(request)
 
-    return Route(path, dispatch, methods=ALL_METHODS)
+class _MethodDispatch:
+    def __init__(self, table: Mapping[str, Handler], unsupported: Unsupported) -> None:
+        self.table = dict(table)
+        self.allowed = sorted(m for m in table if m != "HEAD")
+        self.unsupported = unsupported
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        handler = self.table.get(request.method)
+        response = (
+            self.unsupported(request, self.allowed) if handler is None else await handler(request)
+        )
+        await response(scope, receive, send)
 
 
 def int_id(raw: str) -> int | None:

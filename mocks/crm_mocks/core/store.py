@@ -115,9 +115,7 @@ class Store:
         cols = ", ".join(_expr(p) for p in paths)
         name = "ix_" + re.sub(r"\W", "_", kind + "_" + "_".join(paths))
         with self._lock:
-            self._db.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON records(kind, account, {cols})"
-            )
+            self._db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON records(kind, account, {cols})")
             self._indexes.append((kind, tuple(paths)))
 
     # -- sequences --------------------------------------------------------------------------
@@ -205,9 +203,7 @@ class Store:
             )
             return cur.rowcount == 1
 
-    def _where(
-        self, account: str, kind: str, filters: Sequence[Filter]
-    ) -> tuple[str, list[Any]]:
+    def _where(self, account: str, kind: str, filters: Sequence[Filter]) -> tuple[str, list[Any]]:
         clauses, args = ["kind=?", "account=?"], [kind, account]
         for f in filters:
             expr = _expr(f.path)
@@ -220,9 +216,7 @@ class Store:
                 args.extend(values)
             elif f.op == "contains":
                 path = "$" if f.path == "id" else f"$.{f.path}"
-                clauses.append(
-                    f"EXISTS (SELECT 1 FROM json_each(data, '{path}') WHERE value = ?)"
-                )
+                clauses.append(f"EXISTS (SELECT 1 FROM json_each(data, '{path}') WHERE value = ?)")
                 args.append(f.value)
             elif f.op == "like":
                 clauses.append(f"{expr} LIKE ? ESCAPE '\\'")
@@ -281,7 +275,9 @@ class Store:
     def count(self, account: str, kind: str, filters: Sequence[Filter] = ()) -> int:
         where, args = self._where(account, kind, filters)
         with self._lock:
-            return int(self._db.execute(f"SELECT count(*) FROM records WHERE {where}", args).fetchone()[0])
+            return int(
+                self._db.execute(f"SELECT count(*) FROM records WHERE {where}", args).fetchone()[0]
+            )
 
     # -- whole-store operations -------------------------------------------------------------
 

@@ -13,10 +13,7 @@ from .types import Response, Unset
 def walk(value: Any, path: Sequence[str]) -> Any:
     """Follow attribute names (or dict keys) through a parsed response; None if any is unset."""
     for name in path:
-        if isinstance(value, dict):
-            value = value.get(name)
-        else:
-            value = getattr(value, name, None)
+        value = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
         if value is None or isinstance(value, Unset):
             return None
     return value
