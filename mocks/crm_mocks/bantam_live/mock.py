@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
@@ -22,6 +21,7 @@ from starlette.routing import BaseRoute
 
 from ..core.accounts import Account, User
 from ..core.app import OptionError, VendorMock
+from ..core.clock import utc_timestamp
 from ..core.http import Handler, InvalidJson, int_id, json_body, json_response, resource
 from ..core.store import Filter, Record, Store
 from . import contacts, feed
@@ -30,7 +30,9 @@ from .contacts import BadBody, ValidationFailed
 PREFIX = "/api"
 KIND = "contact"
 ADMIN = "admin"  # permission: sees every contact of the account and may change any of them
-DEFAULT_FEED_PATH = "/feeds/stream.rss"
+# The real feed's address was never published (fact sheet 4): the project keeps it under the
+# API base so one base URL reaches everything (spec decision bantam-live-4.2).
+DEFAULT_FEED_PATH = PREFIX + "/feeds/stream.rss"
 DEFAULT_FEED_LIMIT = 50
 REALM = "Application"  # Rails' default realm for authenticate_or_request_with_http_basic
 
@@ -58,7 +60,7 @@ SEED: dict[str, list[tuple[int, dict[str, Any]]]] = {
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_timestamp()
 
 
 class BantamError(Exception):
@@ -117,11 +119,13 @@ class BantamLiveMock(VendorMock):
         self.feed_path = str(self.options.get("feed_path", DEFAULT_FEED_PATH))
         if (
             not self.feed_path.startswith("/")
-            or self.feed_path.rstrip("/") in ("", PREFIX)
-            or self.feed_path.startswith((PREFIX + "/", "/__mock__"))
+            or self.feed_path.rstrip("/") in ("", PREFIX, PREFIX + "/contacts")
+            or self.feed_path.startswith((PREFIX + "/contacts/", "/__mock__"))
             or "{" in self.feed_path
         ):
-            raise OptionError(f"feed_path must be an absolute path outside {PREFIX} and /__mock__")
+            raise OptionError(
+                f"feed_path must be an absolute path outside {PREFIX}/contacts and /__mock__"
+            )
         self.feed_path = self.feed_path.rstrip("/")
         limit = self.options.get("feed_limit", DEFAULT_FEED_LIMIT)
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
@@ -246,8 +250,7 @@ class BantamLiveMock(VendorMock):
             filters.append(Filter("type", "=", contacts.PEOPLE))
         elif view == "companies":
             filters.append(Filter("type", "=", contacts.COMPANIES))
-        elif view != "":  # an empty `view=` means no filter, as Rails' `blank?` would
-            raise BantamError(400, f"Unknown view {view!r}: use view=people or view=companies.")
+        # any other value (empty included) lists both: fact sheet 4, unknown values are ignored
         if self.is_admin(user):
             return json_response(self.store.query(user.account, KIND, filters))
         # Shared contacts plus the user's own private ones, each from an indexed query.

@@ -237,9 +237,10 @@ class RelentaMock(VendorMock):
         own = {k: v for k, v in body.items() if k in obj.CONTACT_FIELDS}
         clean = coerce_fields(own, obj.CONTACT_FIELDS, check_required=False)
         if obj.MASS_EMAIL_ALIAS in clean:
+            # The table's misspelling is accepted as an alias (fact sheet 10 #1); when both
+            # spellings are sent, the one the vendor's real output uses wins.
             alias = clean.pop(obj.MASS_EMAIL_ALIAS)
-            if clean.setdefault("do_not_mass_email", alias) != alias:
-                raise Invalid("do_not_mass_email", f"contradicts {obj.MASS_EMAIL_ALIAS}")
+            clean.setdefault("do_not_mass_email", alias)
         definitions = {d["key"]: d for d in self.definitions(part)}
         custom: dict[str, str] = {}
         for key, value in body.items():

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
+from ..core.clock import utc_timestamp
 from ..core.fields import Field, Invalid, boolean, text
 
 #: keys the API shows but never takes from a client (`id` only selects the record to update)
@@ -39,9 +40,7 @@ def _name_list() -> Field:
     """`;`-joined names (groups, tags): items trimmed, blanks and repeats dropped."""
 
     def coerce(name: str, value: Any) -> Any:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
+        if not isinstance(value, str):  # "" clears; null is not shown by the vendor
             raise Invalid(name, "must be a string of names joined with ';'")
         return join(split(value))
 
@@ -84,7 +83,7 @@ _RFC3339 = re.compile(
 
 def stamp(moment: datetime) -> str:
     """A timestamp the way the API shows them: UTC, whole seconds, `Z`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_timestamp(moment)
 
 
 def _datetime() -> Field:
