@@ -168,6 +168,9 @@ def render_config(
                 else "${CONTRACT_SECRET_" + source.upper() + "}"
             )
             lines.append(f"{key} = {_toml_value(value)}")
+    if live and not writes:
+        # the coverage phase would otherwise probe PATCH/PUT/... on the selected GET paths
+        lines += ["", "[phases.coverage]", "unexpected-methods = []"]
     if target.disabled:
         lines += ["", "[checks]"]
         for check, reason in target.disabled.items():
@@ -264,7 +267,9 @@ def run(
                 str(base_url),
             ]
             if live and not writes:
-                cmd += ["--include-method", "GET"]  # read-only against real accounts
+                # Read-only against real accounts: only GET operations, and no probing of other
+                # methods (the unsupported-method check would send POST/PUT/DELETE to them).
+                cmd += ["--include-method", "GET", "--exclude-checks", "unsupported_method"]
             proc = subprocess.run(cmd, env=child_env, capture_output=True, text=True)
             operations, _ = _count(report)
         unhandled = running.mock.unhandled_errors if running is not None else 0

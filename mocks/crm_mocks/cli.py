@@ -46,15 +46,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
     p.add_argument("--port", type=int, default=8080, help="port to bind (default: %(default)s)")
     p.add_argument(
-        "--db", metavar="FILE",
+        "--db",
+        metavar="FILE",
         help="keep state in this SQLite file across restarts (default: in memory, lost on exit)",
     )
-    p.add_argument("--accounts", metavar="FILE", help="accounts/users JSON file (default: demo accounts)")
     p.add_argument(
-        "--option", metavar="NAME=VALUE", type=_option, action="append", default=[],
+        "--accounts", metavar="FILE", help="accounts/users JSON file (default: demo accounts)"
+    )
+    p.add_argument(
+        "--option",
+        metavar="NAME=VALUE",
+        type=_option,
+        action="append",
+        default=[],
         help="vendor-specific setting, e.g. rate_limit=100 (Zendesk Sell); repeatable",
     )
-    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
     return p
 
 
@@ -64,17 +73,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = [name for name, _ in args.option if name not in cls.option_names]
     if unknown:
         known = ", ".join(sorted(cls.option_names)) or "none"
-        print(f"crm-mock: unknown option(s) for {args.vendor}: {', '.join(unknown)} (known: {known})", file=sys.stderr)
+        print(
+            f"crm-mock: unknown option(s) for {args.vendor}: {', '.join(unknown)} (known: {known})",
+            file=sys.stderr,
+        )
         return 2
     try:
-        vendor = create_vendor(cls, db=args.db, accounts_file=args.accounts, options=dict(args.option))
+        vendor = create_vendor(
+            cls, db=args.db, accounts_file=args.accounts, options=dict(args.option)
+        )
     except (AccountsFileError, OptionError) as exc:
         print(f"crm-mock: {exc}", file=sys.stderr)
         return 2
     import uvicorn
 
-    print(f"crm-mock: {args.vendor} API at http://{args.host}:{args.port}{cls.api_prefix}"
-          f" (state: {args.db or 'in memory'})", file=sys.stderr)
+    print(
+        f"crm-mock: {args.vendor} API at http://{args.host}:{args.port}{cls.api_prefix}"
+        f" (state: {args.db or 'in memory'})",
+        file=sys.stderr,
+    )
     uvicorn.run(build_app(vendor), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

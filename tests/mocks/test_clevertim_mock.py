@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from crm_mocks.pytest_plugin import RunningMock
 
 
@@ -40,7 +39,9 @@ def error(response: httpx.Response, status: int) -> str:
 # §10.1 collection vs item reads
 
 
-def test_collection_returns_every_item_and_item_returns_a_one_element_list(api: httpx.Client) -> None:
+def test_collection_returns_every_item_and_item_returns_a_one_element_list(
+    api: httpx.Client,
+) -> None:
     a = created(api.post("/case", json={"name": "A"}))
     b = created(api.post("/case", json={"name": "B"}))
     listed = api.get("/case").json()
@@ -63,10 +64,19 @@ def test_create_returns_the_new_item_with_id_timestamps_and_defaults(api: httpx.
     task = created(api.post("/task", json={"name": "Call back"}))
     assert isinstance(task["id"], int)
     assert task["ao"].endswith("Z") and task["lm"] == task["ao"]
-    assert task | {
-        "location": "", "atype": "Not set", "rec": "N", "recevery": 1, "recopts": {},
-        "is_completed": False, "is_deleted": False,
-    } == task
+    assert (
+        task
+        | {
+            "location": "",
+            "atype": "Not set",
+            "rec": "N",
+            "recevery": 1,
+            "recopts": {},
+            "is_completed": False,
+            "is_deleted": False,
+        }
+        == task
+    )
     assert created(api.post("/contact", json={"fn": "Mike"}))["is_company"] is False
     assert created(api.post("/company", json={"cn": "My Ltd."}))["is_company"] is True
 
@@ -138,8 +148,16 @@ def test_comment_update_is_501(api: httpx.Client) -> None:
     assert error(api.put(f"/comment/{comment['id']}", json={"comment": "x"}), 501)
 
 
-@pytest.mark.parametrize(("method", "path"), [("PUT", "/contact"), ("DELETE", "/case"), ("POST", "/task/1"),
-                                              ("POST", "/user"), ("PATCH", "/note/1")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", "/contact"),
+        ("DELETE", "/case"),
+        ("POST", "/task/1"),
+        ("POST", "/user"),
+        ("PATCH", "/note/1"),
+    ],
+)
 def test_unsupported_operations_are_501(api: httpx.Client, method: str, path: str) -> None:
     assert error(api.request(method, path), 501)
 
@@ -156,14 +174,20 @@ def test_children_appear_in_their_parents_read_only_lists(api: httpx.Client) -> 
     comment = created(api.post("/comment", json={"comment": "c", "nid": note["id"]}))
     parent = api.get(f"/company/{company['id']}").json()["content"][0]
     assert (parent["notes"], parent["tasks"], parent["cases"], parent["opportunities"]) == (
-        [note["id"]], [task["id"]], [case["id"]], [opp["id"]])
+        [note["id"]],
+        [task["id"]],
+        [case["id"]],
+        [opp["id"]],
+    )
     assert api.get(f"/case/{case['id']}").json()["content"][0]["notes"] == [note["id"]]
     assert api.get(f"/opportunity/{opp['id']}").json()["content"][0]["tasks"] == [task["id"]]
     assert api.get(f"/note/{note['id']}").json()["content"][0]["comments"] == [comment["id"]]
 
 
 def test_writes_to_read_only_lists_are_ignored_not_rejected(api: httpx.Client) -> None:
-    contact = created(api.post("/contact", json={"fn": "A", "notes": [77], "tasks": [5], "userId": 9}))
+    contact = created(
+        api.post("/contact", json={"fn": "A", "notes": [77], "tasks": [5], "userId": 9})
+    )
     assert contact["notes"] == [] and contact["tasks"] == [] and "userId" not in contact
 
 
@@ -181,7 +205,9 @@ def test_contacts_and_companies_share_ids_but_not_paths(api: httpx.Client) -> No
 # §10.10 visibility and rights
 
 
-def test_private_items_are_visible_to_their_owner_only(clevertim_mock: RunningMock, api: httpx.Client) -> None:
+def test_private_items_are_visible_to_their_owner_only(
+    clevertim_mock: RunningMock, api: httpx.Client
+) -> None:
     mine = created(api.post("/case", json={"name": "secret", "is_private": True}))
     public = created(api.post("/case", json={"name": "open"}))
     with as_user(clevertim_mock, "readonly") as other:
@@ -193,11 +219,15 @@ def test_group_items_need_a_shared_group(clevertim_mock: RunningMock, api: httpx
     support_only = created(api.post("/case", json={"name": "s", "gid": 8}))
     sales_only = created(api.post("/case", json={"name": "s", "gid": 4}))
     with as_user(clevertim_mock, "readonly") as member_of_support:
-        assert [c["id"] for c in member_of_support.get("/case").json()["content"]] == [support_only["id"]]
+        assert [c["id"] for c in member_of_support.get("/case").json()["content"]] == [
+            support_only["id"]
+        ]
         assert error(member_of_support.get(f"/case/{sales_only['id']}"), 404)
 
 
-def test_read_only_user_can_read_but_not_write(clevertim_mock: RunningMock, api: httpx.Client) -> None:
+def test_read_only_user_can_read_but_not_write(
+    clevertim_mock: RunningMock, api: httpx.Client
+) -> None:
     case = created(api.post("/case", json={"name": "c"}))
     with as_user(clevertim_mock, "readonly") as reader:
         assert reader.get(f"/case/{case['id']}").status_code == 200
@@ -207,7 +237,9 @@ def test_read_only_user_can_read_but_not_write(clevertim_mock: RunningMock, api:
     assert api.get(f"/case/{case['id']}").json()["content"][0]["name"] == "c"
 
 
-def test_accounts_never_see_each_others_data(clevertim_mock: RunningMock, api: httpx.Client) -> None:
+def test_accounts_never_see_each_others_data(
+    clevertim_mock: RunningMock, api: httpx.Client
+) -> None:
     case = created(api.post("/case", json={"name": "ours"}))
     with as_user(clevertim_mock, "other") as stranger:
         assert stranger.get("/case").json()["content"] == []
@@ -217,8 +249,9 @@ def test_accounts_never_see_each_others_data(clevertim_mock: RunningMock, api: h
 
 
 @pytest.mark.parametrize("auth", [None, ("wrong-token", "X")])
-def test_missing_or_bad_token_is_401_with_a_basic_challenge(clevertim_mock: RunningMock,
-                                                             auth: tuple[str, str] | None) -> None:
+def test_missing_or_bad_token_is_401_with_a_basic_challenge(
+    clevertim_mock: RunningMock, auth: tuple[str, str] | None
+) -> None:
     response = httpx.get(clevertim_mock.api_url + "/contact", auth=auth)
     assert error(response, 401)
     assert response.headers["www-authenticate"] == 'Basic realm="Clevertim"'
@@ -226,7 +259,9 @@ def test_missing_or_bad_token_is_401_with_a_basic_challenge(clevertim_mock: Runn
 
 def test_password_is_ignored(clevertim_mock: RunningMock) -> None:
     token = clevertim_mock.credentials["demo"]["token"]
-    assert httpx.get(clevertim_mock.api_url + "/contact", auth=(token, "anything")).status_code == 200
+    assert (
+        httpx.get(clevertim_mock.api_url + "/contact", auth=(token, "anything")).status_code == 200
+    )
 
 
 # §10.11 lenient input observed live
@@ -234,8 +269,20 @@ def test_password_is_ignored(clevertim_mock: RunningMock) -> None:
 
 def test_numeric_strings_and_blanks_are_coerced_like_the_live_api(api: httpx.Client) -> None:
     contact = created(api.post("/contact", json={"fn": "A"}))
-    task = created(api.post("/task", json={"name": "t", "location": "", "case": "", "cust": "",
-                                           "aUserId": "", "atype": "", "opp": ""}))
+    task = created(
+        api.post(
+            "/task",
+            json={
+                "name": "t",
+                "location": "",
+                "case": "",
+                "cust": "",
+                "aUserId": "",
+                "atype": "",
+                "opp": "",
+            },
+        )
+    )
     assert task["atype"] == "Not set" and "cust" not in task and "case" not in task
     note = created(api.post("/note", json={"desc": "n", "cust": str(contact["id"])}))
     assert note["cust"] == [contact["id"]]
@@ -251,8 +298,17 @@ def test_task_accepts_opportunity_as_an_alias_of_opp(api: httpx.Client) -> None:
 
 
 def test_custom_field_values_are_checked_against_their_definitions(api: httpx.Client) -> None:
-    kind = created(api.post("/customfield", json={"name": "Kind", "elemType": "select",
-                                                  "modelType": ["customers"], "values": ["A", "B"]}))
+    kind = created(
+        api.post(
+            "/customfield",
+            json={
+                "name": "Kind",
+                "elemType": "select",
+                "modelType": ["customers"],
+                "values": ["A", "B"],
+            },
+        )
+    )
     key = str(kind["id"])
     assert created(api.post("/contact", json={"fn": "x", "cf": {key: "A"}}))["cf"] == {key: "A"}
     error(api.post("/contact", json={"fn": "x", "cf": {key: "C"}}), 400)  # not one of values
@@ -261,8 +317,17 @@ def test_custom_field_values_are_checked_against_their_definitions(api: httpx.Cl
 
 
 def test_values_exist_only_on_select_fields(api: httpx.Client) -> None:
-    date = created(api.post("/customfield", json={"elemType": "date", "name": "Deadline",
-                                                  "modelType": ["cases"], "values": ["X", "Y"]}))
+    date = created(
+        api.post(
+            "/customfield",
+            json={
+                "elemType": "date",
+                "name": "Deadline",
+                "modelType": ["cases"],
+                "values": ["X", "Y"],
+            },
+        )
+    )
     assert "values" not in date and date["fullname"] == "Deadline" and date["multiple"] is False
 
 
