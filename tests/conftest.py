@@ -10,3 +10,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+
+# `pytester` runs the mock fixtures from a throw-away project, as users of crm_mocks do.
+pytest_plugins = ["pytester"]
