@@ -340,7 +340,7 @@ def _connect_context(
                 parts.append(spec["param"])
             else:
                 parts.append(json.dumps(spec["value"]))
-        ctx.update(client_class="Client", basic_user=parts[0], basic_password=parts[1])
+        ctx.update(client_class="AuthenticatedClient", basic_user=parts[0], basic_password=parts[1])
         wire = (
             "sends HTTP Basic credentials: "
             + " and ".join(

@@ -5,13 +5,13 @@ Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinj
 specs/bantam-live.yaml and scripts/generator/vendors.yaml.
 """
 
+import base64
 from typing import Any
 
-import httpx
-
-from .client import Client
+from .client import AuthenticatedClient
 
 DEFAULT_SERVER = "https://{account}.bantamlive.com/api"
+VERSION = "2010.1"
 
 
 def connect(
@@ -20,8 +20,9 @@ def connect(
     *,
     account: str | None = None,
     base_url: str | None = None,
+    accept: str = "application/json",
     **client_args: Any,
-) -> Client:
+) -> AuthenticatedClient:
     """A client for Bantam Live API that authenticates every request.
 
     Args:
@@ -29,9 +30,10 @@ def connect(
         password: your Bantam Live password
         account: fills `{account}` in https://{account}.bantamlive.com/api (Bantam Live account subdomain (e.g. `myaccount`, `yourcompany`).)
         base_url: where the API lives instead (a mock, a proxy)
-        client_args: passed on to `Client` (timeout, raise_on_unexpected_status, ...)
+        accept: the `Accept` header sent with every request
+        client_args: passed on to `AuthenticatedClient` (timeout, raise_on_unexpected_status, ...)
 
-    sends HTTP Basic credentials: username = email and password = password.
+    sends HTTP Basic credentials: username = email and password = password. Every request also carries `Accept`.
     """
     if base_url is None:
         values = {
@@ -41,5 +43,17 @@ def connect(
         if missing:
             raise ValueError(f"connect() needs {', '.join(missing)} (or base_url)")
         base_url = DEFAULT_SERVER.format(**values)
-    httpx_args = {"auth": httpx.BasicAuth(email, password), **client_args.pop("httpx_args", {})}
-    return Client(base_url=base_url, httpx_args=httpx_args, **client_args)
+    headers = {
+        "Accept": accept,
+        **client_args.pop("headers", {}),
+    }
+    # HTTP Basic rides on AuthenticatedClient (prefix "Basic"): every operation accepts that
+    # client type, and its repr never shows the credentials.
+    credentials = base64.b64encode((email + ":" + password).encode("utf-8")).decode("ascii")
+    return AuthenticatedClient(
+        base_url=base_url,
+        token=credentials,
+        prefix="Basic",
+        headers=headers,
+        **client_args,
+    )

@@ -5,11 +5,10 @@ Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinj
 specs/clevertim.yaml and scripts/generator/vendors.yaml.
 """
 
+import base64
 from typing import Any
 
-import httpx
-
-from .client import Client
+from .client import AuthenticatedClient
 
 DEFAULT_SERVER = "https://www.clevertim.com/api"
 
@@ -19,17 +18,24 @@ def connect(
     *,
     base_url: str | None = None,
     **client_args: Any,
-) -> Client:
+) -> AuthenticatedClient:
     """A client for Clevertim CRM REST API that authenticates every request.
 
     Args:
         token: your Clevertim API token (Account > My Info & Settings > API Key)
         base_url: where the API lives instead (a mock, a proxy); default https://www.clevertim.com/api
-        client_args: passed on to `Client` (timeout, raise_on_unexpected_status, ...)
+        client_args: passed on to `AuthenticatedClient` (timeout, raise_on_unexpected_status, ...)
 
     sends HTTP Basic credentials: username = token and password = 'X'.
     """
     if base_url is None:
         base_url = DEFAULT_SERVER
-    httpx_args = {"auth": httpx.BasicAuth(token, "X"), **client_args.pop("httpx_args", {})}
-    return Client(base_url=base_url, httpx_args=httpx_args, **client_args)
+    # HTTP Basic rides on AuthenticatedClient (prefix "Basic"): every operation accepts that
+    # client type, and its repr never shows the credentials.
+    credentials = base64.b64encode((token + ":" + "X").encode("utf-8")).decode("ascii")
+    return AuthenticatedClient(
+        base_url=base_url,
+        token=credentials,
+        prefix="Basic",
+        **client_args,
+    )
