@@ -329,11 +329,10 @@ def test_validation_errors_are_all_reported_and_nothing_is_written(admin: httpx.
     assert ids(admin.get("/contacts")) == [1, 2, 3, 4, 5]
 
 
-def test_values_that_cannot_round_trip_as_json_are_422(admin: httpx.Client) -> None:
+def test_values_that_cannot_round_trip_as_json_are_refused(admin: httpx.Client) -> None:
     nan = b'{"type": "Person", "score": NaN}'
     response = admin.post("/contacts", content=nan, headers=JSON)
-    assert response.status_code == 422
-    assert response.json()[0][0] == "score"
+    assert response.status_code == 400  # NaN is not JSON (RFC 8259): a body that doesn't parse
     surrogate_key = b'{"type": "Person", "\\ud800": 1}'
     response = admin.post("/contacts", content=surrogate_key, headers=JSON)
     assert response.status_code == 422

@@ -215,6 +215,11 @@ def test_private_items_are_visible_to_their_owner_only(
         assert error(other.get(f"/case/{mine['id']}"), 404)
 
 
+def test_the_account_owner_sees_items_private_to_another_user(api: httpx.Client) -> None:
+    theirs = created(api.post("/case", json={"name": "p", "is_private": True, "puser": 2}))
+    assert api.get(f"/case/{theirs['id']}").status_code == 200
+
+
 def test_group_items_need_a_shared_group(clevertim_mock: RunningMock, api: httpx.Client) -> None:
     support_only = created(api.post("/case", json={"name": "s", "gid": 8}))
     sales_only = created(api.post("/case", json={"name": "s", "gid": 4}))

@@ -187,7 +187,9 @@ def test_db_file_keeps_state_across_restarts(tmp_path: Path) -> None:
     process, url = _serve("--db", db)
     try:
         case_id = made["content"][0]["id"]
-        assert httpx.get(f"{url}/api/case/{case_id}", auth=auth).json()["content"][0]["name"] == "kept"
+        assert (
+            httpx.get(f"{url}/api/case/{case_id}", auth=auth).json()["content"][0]["name"] == "kept"
+        )
         again = httpx.post(url + "/api/case", json={"name": "next"}, auth=auth).json()
         assert again["content"][0]["id"] == case_id + 1  # the id sequence survived too
     finally:
@@ -244,3 +246,21 @@ def test_request_log_keeps_bodies_and_queries(clevertim_mock: Any) -> None:
     entry = clevertim_mock.requests()[-1]
     assert (entry["method"], entry["query"], entry["status"]) == ("POST", "x=1", 200)
     assert json.loads(entry["body"]) == {"name": "n"}
+
+
+def test_strings_the_client_sent_round_trip_even_when_not_valid_unicode(
+    clevertim_mock: Any,
+) -> None:
+    auth = (clevertim_mock.credentials["demo"]["token"], "X")
+    raw = b'{"name": "lone \\ud8a8 surrogate", "tags": ["caf\\u00e9"]}'
+    made = httpx.post(clevertim_mock.api_url + "/case", content=raw, auth=auth)
+    assert made.status_code == 200
+    assert made.json()["content"][0]["name"] == "lone \ud8a8 surrogate"
+    assert made.json()["content"][0]["tags"] == ["café"]
+
+
+def test_nan_is_not_json(clevertim_mock: Any) -> None:
+    auth = (clevertim_mock.credentials["demo"]["token"], "X")
+    response = httpx.post(clevertim_mock.api_url + "/case", content=b'{"name": NaN}', auth=auth)
+    assert response.status_code == 500  # Clevertim's documented answer to unparseable JSON
+    assert "NaN" in response.json()["error"]

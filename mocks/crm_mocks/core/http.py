@@ -26,9 +26,14 @@ class InvalidJson(ValueError):
 def json_response(
     body: Any, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response:
-    # Compact separators like the vendors' own servers; ensure_ascii off so names round-trip.
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    # ASCII escapes: a lone surrogate a client sent ("\ud8a8" is legal JSON syntax) comes back
+    # exactly as sent instead of crashing the UTF-8 encoder. Compact like the vendors' servers.
+    text = json.dumps(body, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
     return Response(text, status, headers=dict(headers or {}), media_type="application/json")
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 async def json_body(request: Request) -> Any:
@@ -37,8 +42,9 @@ async def json_body(request: Request) -> Any:
     if not raw.strip():
         raise InvalidJson("the request body is empty")
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # NaN/Infinity are accepted by Python's parser but are not JSON (RFC 8259)
+        return json.loads(raw, parse_constant=_not_json)
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
         raise InvalidJson(f"the request body is not valid JSON: {exc}") from None
     except RecursionError:
         # json.loads gives up on very deep nesting by exceeding the recursion limit
