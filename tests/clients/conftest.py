@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from crm_mocks.pytest_plugin import RunningMock
 
 GENERATED = Path(__file__).resolve().parents[2] / "generated"

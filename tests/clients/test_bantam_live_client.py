@@ -33,6 +33,7 @@ from bantam_live_client.models import (
     Person,
     PersonCreate,
 )
+
 from crm_mocks.pytest_plugin import RunningMock
 
 # `client: Any` below: connect() returns `Client`, the operations are annotated to take

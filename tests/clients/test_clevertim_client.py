@@ -84,6 +84,7 @@ from clevertim_client.models import (
     TaskInput,
     UserEnvelope,
 )
+
 from crm_mocks.pytest_plugin import RunningMock
 
 # -- full CRUD, one table row per resource ----------------------------------------------------

@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from crm_mocks.pytest_plugin import RunningMock
 from relenta_client import AuthenticatedClient, connect, errors
 from relenta_client.api.activities import list_activities, save_activity
 from relenta_client.api.contacts import create_contact, list_contacts, save_contact
@@ -27,6 +26,8 @@ from relenta_client.models import (
     ErrorEnvelope,
     SaveEnvelope,
 )
+
+from crm_mocks.pytest_plugin import RunningMock
 
 KEY_HEADER = "X-Relenta-Department-Key"
 LIST_PATH = "/api/v3/contact.list.json"

@@ -18,6 +18,7 @@ from typing import Any
 import feedparser
 import httpx
 import pytest
+
 from crm_mocks.core.app import OptionError, build_app, create_vendor
 from crm_mocks.core.server import BackgroundServer
 from crm_mocks.pytest_plugin import RunningMock

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from crm_mocks.pytest_plugin import RunningMock
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from crm_mocks.core.app import OptionError, create_vendor
 from crm_mocks.pytest_plugin import RunningMock
 from crm_mocks.relenta import RelentaMock
