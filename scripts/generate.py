@@ -298,6 +298,15 @@ def pep440(version: str) -> str:
     return ".".join(str(int(n)) for n in numbers)
 
 
+def package_version(api_version: str, spec: bytes) -> str:
+    """PEP 440 version of a client: the spec's info.version, plus a local label naming the
+    generator and the spec's digest (`2012.11.1+oapc.0.29.1.spec.1a2b3c4d`), so two builds
+    from different specs or generators never share a version."""
+    generator = metadata.version("openapi-python-client")
+    digest = hashlib.sha256(spec).hexdigest()[:8]
+    return f"{pep440(api_version)}+oapc.{generator}.spec.{digest}"
+
+
 def _run(cmd: list[str], cwd: Path | None = None) -> None:
     env = {
         **os.environ,
@@ -429,7 +438,7 @@ def build(vendor: str, dest_root: Path) -> Path:
         raise PipelineError(f"scripts/generator/vendors.yaml has no entry for {vendor}")
     settings = all_settings[vendor]
     package = settings["package"]
-    version = pep440(str(doc["info"]["version"]))
+    version = package_version(str(doc["info"]["version"]), spec_path.read_bytes())
     wire, paginated = pipeline_data(doc)
 
     work = Path(tempfile.mkdtemp(prefix=f"gen-{vendor}-"))
