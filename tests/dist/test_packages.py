@@ -1,0 +1,198 @@
+"""dist/packages/ (`make dist`, scripts/dist.py): a wheel and an sdist of every generated client
+and of crm-mocks, installed into a fresh virtualenv and used the way a user would.
+
+Built, not reused: the wheels are built once per run by the same function `make dist` runs
+(`dist.build_packages`), into pytest's temporary folder. dist/ is never read: it does not exist
+on a fresh clone, and nothing cheap proves it is fresh (its wheels depend on specs, generated/,
+mocks/ and pyproject.toml); building takes about 5 s because no isolated build environment is
+created. All wheels go into ONE fresh venv (`python -m venv`, no access to the dev venv's
+packages); their dependencies come from the package index, so this module needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dist
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VENDORS = dist.vendors()
+ACCOUNTS = sorted(p.name for p in (ROOT / "mocks" / "crm_mocks" / "accounts").glob("*.json"))
+
+
+def _project(folder: Path) -> dict[str, Any]:
+    project: dict[str, Any] = tomllib.loads((folder / "pyproject.toml").read_text())["project"]
+    return project
+
+
+def _client(vendor: str) -> dict[str, Any]:
+    return _project(ROOT / "generated" / f"{vendor}-client")
+
+
+def _stem(project: dict[str, Any]) -> str:
+    return f"{re.sub(r'[-_.]+', '_', project['name']).lower()}-{project['version']}"
+
+
+def _run(cmd: list[str | Path], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command of the fresh venv (<venv>/bin/...) from the venv's folder: away from the
+    checkout, with neither PYTHONPATH nor the dev venv."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd or Path(cmd[0]).parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist") / "packages"
+    dist.build_packages(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def venv(packages: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("venv")
+    made = _run([sys.executable, "-m", "venv", root], cwd=root)
+    assert made.returncode == 0, made.stderr
+    pip = [root / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "--no-input"]
+    installed = _run([*pip, "install", "--quiet", *sorted(packages.glob("*.whl"))])
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return root
+
+
+def test_every_project_has_a_wheel_and_an_sdist(packages: Path) -> None:
+    projects = [_client(v) for v in VENDORS] + [_project(ROOT)]
+    expected = {f"{_stem(p)}{end}" for p in projects for end in ("-py3-none-any.whl", ".tar.gz")}
+    assert {p.name for p in packages.iterdir()} == expected
+
+
+def test_mocks_wheel_and_sdist_ship_the_accounts_files_and_py_typed(packages: Path) -> None:
+    stem = _stem(_project(ROOT))
+    with zipfile.ZipFile(packages / f"{stem}-py3-none-any.whl") as wheel:
+        in_wheel = set(wheel.namelist())
+    with tarfile.open(packages / f"{stem}.tar.gz") as sdist:
+        in_sdist = {name.split("/crm_mocks/", 1)[-1] for name in sdist.getnames()}
+    assert ACCOUNTS, "no accounts files in mocks/crm_mocks/accounts"
+    for name in [*(f"accounts/{a}" for a in ACCOUNTS), "py.typed"]:
+        assert f"crm_mocks/{name}" in in_wheel, name
+        assert name in in_sdist, name
+
+
+def test_the_venv_is_fresh(venv: Path) -> None:
+    probe = "import sys, importlib.util as u; print(sys.prefix, u.find_spec('pytest') is None)"
+    out = _run([venv / "bin" / "python", "-c", probe])
+    assert out.stdout.split() == [str(venv), "True"], out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_client_installs_and_imports(venv: Path, vendor: str) -> None:
+    package = dist.client_package(vendor)
+    probe = (
+        f"import importlib.metadata as m, json, {package} as p\n"
+        f"from {package} import _generated as g\n"
+        "print(json.dumps({'file': p.__file__, 'connect': callable(p.connect),"
+        f" 'version': m.version({_client(vendor)['name']!r}), 'spec': g.SPEC_SHA256}}))"
+    )
+    out = _run([venv / "bin" / "python", "-c", probe])
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout)
+    assert found["file"].startswith(str(venv)) and found["connect"] is True
+    assert found["version"] == _client(vendor)["version"]
+    generation = json.loads(
+        (ROOT / "generated" / f"{vendor}-client" / "GENERATION.json").read_text()
+    )
+    assert found["spec"] == generation["spec_sha256"]
+
+
+def test_crm_mock_help_runs(venv: Path) -> None:
+    out = _run([venv / "bin" / "crm-mock", "--help"])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("usage: crm-mock")
+    assert all(v in out.stdout for v in VENDORS), out.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def installed_mock(venv: Path, vendor: str) -> Iterator[str]:
+    """`crm-mock <vendor>` of the fresh venv on a free loopback port; yields its URL."""
+    port = _free_port()
+    cmd = [venv / "bin" / "crm-mock", vendor, "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen([str(c) for c in cmd], cwd=venv, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"{url}/__mock__/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def readme_call(readme: str, vendor: str, mock_url: str) -> str:
+    """The README's "Connect and call" example, pointed at the mock with demo credentials
+    (the first user of the shipped accounts file) the way the README says to."""
+    section = readme.split("## Connect and call", 1)
+    assert len(section) == 2, "the README has no 'Connect and call' section"
+    code = re.search(r"```python\n(.*?)```", section[1], re.S)
+    to_mock = re.search(r"`(connect\([^`]*base_url=[^`]*\))`", section[1])
+    assert code and to_mock, "the README shows no call, or no connect(..., base_url=...)"
+    accounts = json.loads((ROOT / "mocks/crm_mocks/accounts" / f"{vendor}.json").read_text())
+    connect = to_mock.group(1).replace("http://127.0.0.1:8080", mock_url)
+    for name, value in accounts["accounts"][0]["users"][0]["credentials"].items():
+        connect = connect.replace(f'"<{name}>"', json.dumps(value))
+    assert "<" not in connect, f"no demo credential for a placeholder of {connect}"
+    lines = code.group(1).splitlines()
+    assert sum(line.startswith("client = connect(") for line in lines) == 1, code.group(1)
+    lines = [f"client = {connect}" if ln.startswith("client = connect(") else ln for ln in lines]
+    # what the call parsed the 200 into: a model of the package, or a list of them
+    probe = (
+        "print(*{type(x).__module__ for x in (result if isinstance(result, list) else [result])})"
+    )
+    return "\n".join([*lines, probe])
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_readme_call_works_against_the_installed_mock(
+    venv: Path, packages: Path, vendor: str
+) -> None:
+    stem = _stem(_client(vendor))
+    with zipfile.ZipFile(packages / f"{stem}-py3-none-any.whl") as wheel:
+        metadata = wheel.read(f"{stem}.dist-info/METADATA").decode()
+    readme = metadata.split("\n\n", 1)[1]  # the long description: the client's README
+    with installed_mock(venv, vendor) as url:
+        out = _run([venv / "bin" / "python", "-c", readme_call(readme, vendor, url)])
+        seen = httpx.get(f"{url}/__mock__/requests").json()["requests"]
+    assert out.returncode == 0, out.stderr
+    modules = out.stdout.split()
+    assert modules and all(m.startswith(dist.client_package(vendor) + ".") for m in modules), out
+    assert [(r["method"], r["status"]) for r in seen] == [("GET", 200)], seen
