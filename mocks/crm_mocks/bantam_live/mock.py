@@ -22,7 +22,15 @@ from starlette.routing import BaseRoute
 from ..core.accounts import Account, User
 from ..core.app import OptionError, VendorMock
 from ..core.clock import utc_timestamp
-from ..core.http import Handler, InvalidJson, int_id, json_body, json_response, resource
+from ..core.http import (
+    Handler,
+    InvalidJson,
+    accepts_json,
+    int_id,
+    json_body,
+    json_response,
+    resource,
+)
 from ..core.store import Filter, Record, Store
 from . import contacts, feed
 from .contacts import BadBody, ValidationFailed
@@ -70,29 +78,6 @@ class BantamError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def _accepts_json(header: str) -> bool:
-    """Lenient (§8 #2): no Accept, or any range JSON matches with q > 0, is fine."""
-    if not header.strip():
-        return True
-    for part in header.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        kind = media.lower()
-        json_like = kind in ("application/json", "application/*", "*/*") or (
-            kind.startswith("application/") and kind.endswith("+json")
-        )
-        if json_like and quality > 0:
-            return True
-    return False
 
 
 def _is_json_type(header: str) -> bool:
@@ -205,7 +190,8 @@ class BantamLiveMock(VendorMock):
             raise BantamError(
                 403, "API access is not enabled for this account (Settings > API Access)."
             )
-        if not _accepts_json(request.headers.get("accept", "")):
+        # lenient (§8 #2): no Accept, or any range JSON matches with q > 0, is fine
+        if not accepts_json(request.headers.get("accept", "")):
             raise BantamError(
                 406, "This API only serves application/json; send Accept: application/json."
             )

@@ -51,6 +51,30 @@ async def json_body(request: Request) -> Any:
         raise InvalidJson("the request body is nested too deeply") from None
 
 
+def accepts_json(header: str) -> bool:
+    """Whether an Accept header lets the server answer JSON: absent or empty, or any range
+    that matches application/json (or a +json type) with a quality above zero."""
+    if not header.strip():
+        return True
+    for part in header.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        kind = media.lower()
+        json_like = kind in ("application/json", "application/*", "*/*") or (
+            kind.startswith("application/") and kind.endswith("+json")
+        )
+        if json_like and quality > 0:
+            return True
+    return False
+
+
 def resource(path: str, handlers: Mapping[str, Handler], unsupported: Unsupported) -> Route:
     """One route per path that dispatches on the method.
 
