@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "316211d64061015dcdf99d7b5799ef88606e24c78531dde187fc0dbf7b25939a"
+SPEC_SHA256 = "c95b6a19a37079b940a2727e9d0fb259bc18d104284ae370f0df6133cd3c1370"
 API_VERSION = "v2.1"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

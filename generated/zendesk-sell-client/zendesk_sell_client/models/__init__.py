@@ -10,6 +10,8 @@ from .associated_contact import AssociatedContact
 from .associated_contact_collection import AssociatedContactCollection
 from .associated_contact_create import AssociatedContactCreate
 from .associated_contact_create_request import AssociatedContactCreateRequest
+from .associated_contact_request_meta import AssociatedContactRequestMeta
+from .associated_contact_request_meta_type import AssociatedContactRequestMetaType
 from .associated_contact_response import AssociatedContactResponse
 from .associated_contact_role import AssociatedContactRole
 from .call import Call
@@ -17,6 +19,8 @@ from .call_collection import CallCollection
 from .call_outcome import CallOutcome
 from .call_outcome_collection import CallOutcomeCollection
 from .call_outcome_response import CallOutcomeResponse
+from .call_request_meta import CallRequestMeta
+from .call_request_meta_type import CallRequestMetaType
 from .call_response import CallResponse
 from .call_write import CallWrite
 from .call_write_request import CallWriteRequest
@@ -24,6 +28,8 @@ from .collaboration import Collaboration
 from .collaboration_collection import CollaborationCollection
 from .collaboration_create import CollaborationCreate
 from .collaboration_create_request import CollaborationCreateRequest
+from .collaboration_request_meta import CollaborationRequestMeta
+from .collaboration_request_meta_type import CollaborationRequestMetaType
 from .collaboration_response import CollaborationResponse
 from .collection_links import CollectionLinks
 from .collection_meta import CollectionMeta
@@ -33,6 +39,8 @@ from .contact_collection import ContactCollection
 from .contact_create import ContactCreate
 from .contact_create_request import ContactCreateRequest
 from .contact_include import ContactInclude
+from .contact_request_meta import ContactRequestMeta
+from .contact_request_meta_type import ContactRequestMetaType
 from .contact_response import ContactResponse
 from .contact_update import ContactUpdate
 from .contact_update_request import ContactUpdateRequest
@@ -49,11 +57,17 @@ from .deal_collection import DealCollection
 from .deal_create import DealCreate
 from .deal_create_request import DealCreateRequest
 from .deal_include import DealInclude
+from .deal_request_meta import DealRequestMeta
+from .deal_request_meta_type import DealRequestMetaType
 from .deal_response import DealResponse
 from .deal_source_collection import DealSourceCollection
 from .deal_source_response import DealSourceResponse
 from .deal_unqualified_reason_collection import DealUnqualifiedReasonCollection
+from .deal_unqualified_reason_create_request import DealUnqualifiedReasonCreateRequest
+from .deal_unqualified_reason_request_meta import DealUnqualifiedReasonRequestMeta
+from .deal_unqualified_reason_request_meta_type import DealUnqualifiedReasonRequestMetaType
 from .deal_unqualified_reason_response import DealUnqualifiedReasonResponse
+from .deal_unqualified_reason_update_request import DealUnqualifiedReasonUpdateRequest
 from .deal_update import DealUpdate
 from .deal_update_request import DealUpdateRequest
 from .embedded_associated_contacts import EmbeddedAssociatedContacts
@@ -76,6 +90,8 @@ from .lead_conversion_collection import LeadConversionCollection
 from .lead_conversion_response import LeadConversionResponse
 from .lead_create import LeadCreate
 from .lead_create_request import LeadCreateRequest
+from .lead_request_meta import LeadRequestMeta
+from .lead_request_meta_type import LeadRequestMetaType
 from .lead_response import LeadResponse
 from .lead_source_collection import LeadSourceCollection
 from .lead_source_response import LeadSourceResponse
@@ -90,15 +106,23 @@ from .line_item import LineItem
 from .line_item_collection import LineItemCollection
 from .line_item_create import LineItemCreate
 from .line_item_create_request import LineItemCreateRequest
+from .line_item_request_meta import LineItemRequestMeta
+from .line_item_request_meta_type import LineItemRequestMetaType
 from .line_item_response import LineItemResponse
 from .list_custom_fields_resource_type import ListCustomFieldsResourceType
 from .list_industries_resource_type import ListIndustriesResourceType
 from .loss_reason_collection import LossReasonCollection
+from .loss_reason_create_request import LossReasonCreateRequest
+from .loss_reason_request_meta import LossReasonRequestMeta
+from .loss_reason_request_meta_type import LossReasonRequestMetaType
 from .loss_reason_response import LossReasonResponse
+from .loss_reason_update_request import LossReasonUpdateRequest
 from .note import Note
 from .note_collection import NoteCollection
 from .note_create import NoteCreate
 from .note_create_request import NoteCreateRequest
+from .note_request_meta import NoteRequestMeta
+from .note_request_meta_type import NoteRequestMetaType
 from .note_response import NoteResponse
 from .note_update import NoteUpdate
 from .note_update_request import NoteUpdateRequest
@@ -106,6 +130,8 @@ from .order import Order
 from .order_collection import OrderCollection
 from .order_create import OrderCreate
 from .order_create_request import OrderCreateRequest
+from .order_request_meta import OrderRequestMeta
+from .order_request_meta_type import OrderRequestMetaType
 from .order_response import OrderResponse
 from .order_update import OrderUpdate
 from .order_update_request import OrderUpdateRequest
@@ -118,13 +144,15 @@ from .product import Product
 from .product_collection import ProductCollection
 from .product_create import ProductCreate
 from .product_create_request import ProductCreateRequest
+from .product_request_meta import ProductRequestMeta
+from .product_request_meta_type import ProductRequestMetaType
 from .product_response import ProductResponse
 from .product_update import ProductUpdate
 from .product_update_request import ProductUpdateRequest
 from .prospect_status import ProspectStatus
 from .reason import Reason
+from .reason_update import ReasonUpdate
 from .reason_write import ReasonWrite
-from .reason_write_request import ReasonWriteRequest
 from .request_meta import RequestMeta
 from .resource_meta import ResourceMeta
 from .resource_type import ResourceType
@@ -134,13 +162,19 @@ from .sequence_enrollment import SequenceEnrollment
 from .sequence_enrollment_collection import SequenceEnrollmentCollection
 from .sequence_enrollment_create import SequenceEnrollmentCreate
 from .sequence_enrollment_create_request import SequenceEnrollmentCreateRequest
+from .sequence_enrollment_request_meta import SequenceEnrollmentRequestMeta
+from .sequence_enrollment_request_meta_type import SequenceEnrollmentRequestMetaType
 from .sequence_enrollment_response import SequenceEnrollmentResponse
 from .sequence_response import SequenceResponse
 from .source import Source
 from .source_collection import SourceCollection
+from .source_create_request import SourceCreateRequest
+from .source_request_meta import SourceRequestMeta
+from .source_request_meta_type import SourceRequestMetaType
 from .source_response import SourceResponse
+from .source_update import SourceUpdate
+from .source_update_request import SourceUpdateRequest
 from .source_write import SourceWrite
-from .source_write_request import SourceWriteRequest
 from .stage import Stage
 from .stage_category import StageCategory
 from .stage_collection import StageCollection
@@ -165,6 +199,8 @@ from .tag import Tag
 from .tag_collection import TagCollection
 from .tag_create import TagCreate
 from .tag_create_request import TagCreateRequest
+from .tag_request_meta import TagRequestMeta
+from .tag_request_meta_type import TagRequestMetaType
 from .tag_response import TagResponse
 from .tag_update import TagUpdate
 from .tag_update_request import TagUpdateRequest
@@ -173,6 +209,8 @@ from .task_collection import TaskCollection
 from .task_create import TaskCreate
 from .task_create_request import TaskCreateRequest
 from .task_kind import TaskKind
+from .task_request_meta import TaskRequestMeta
+from .task_request_meta_type import TaskRequestMetaType
 from .task_response import TaskResponse
 from .task_update import TaskUpdate
 from .task_update_request import TaskUpdateRequest
@@ -206,6 +244,8 @@ __all__ = (
     "AssociatedContactCollection",
     "AssociatedContactCreate",
     "AssociatedContactCreateRequest",
+    "AssociatedContactRequestMeta",
+    "AssociatedContactRequestMetaType",
     "AssociatedContactResponse",
     "AssociatedContactRole",
     "Call",
@@ -213,6 +253,8 @@ __all__ = (
     "CallOutcome",
     "CallOutcomeCollection",
     "CallOutcomeResponse",
+    "CallRequestMeta",
+    "CallRequestMetaType",
     "CallResponse",
     "CallWrite",
     "CallWriteRequest",
@@ -220,6 +262,8 @@ __all__ = (
     "CollaborationCollection",
     "CollaborationCreate",
     "CollaborationCreateRequest",
+    "CollaborationRequestMeta",
+    "CollaborationRequestMetaType",
     "CollaborationResponse",
     "CollectionLinks",
     "CollectionMeta",
@@ -229,6 +273,8 @@ __all__ = (
     "ContactCreate",
     "ContactCreateRequest",
     "ContactInclude",
+    "ContactRequestMeta",
+    "ContactRequestMetaType",
     "ContactResponse",
     "ContactUpdate",
     "ContactUpdateRequest",
@@ -245,11 +291,17 @@ __all__ = (
     "DealCreate",
     "DealCreateRequest",
     "DealInclude",
+    "DealRequestMeta",
+    "DealRequestMetaType",
     "DealResponse",
     "DealSourceCollection",
     "DealSourceResponse",
     "DealUnqualifiedReasonCollection",
+    "DealUnqualifiedReasonCreateRequest",
+    "DealUnqualifiedReasonRequestMeta",
+    "DealUnqualifiedReasonRequestMetaType",
     "DealUnqualifiedReasonResponse",
+    "DealUnqualifiedReasonUpdateRequest",
     "DealUpdate",
     "DealUpdateRequest",
     "EmbeddedAssociatedContacts",
@@ -272,6 +324,8 @@ __all__ = (
     "LeadConversionResponse",
     "LeadCreate",
     "LeadCreateRequest",
+    "LeadRequestMeta",
+    "LeadRequestMetaType",
     "LeadResponse",
     "LeadSourceCollection",
     "LeadSourceResponse",
@@ -286,15 +340,23 @@ __all__ = (
     "LineItemCollection",
     "LineItemCreate",
     "LineItemCreateRequest",
+    "LineItemRequestMeta",
+    "LineItemRequestMetaType",
     "LineItemResponse",
     "ListCustomFieldsResourceType",
     "ListIndustriesResourceType",
     "LossReasonCollection",
+    "LossReasonCreateRequest",
+    "LossReasonRequestMeta",
+    "LossReasonRequestMetaType",
     "LossReasonResponse",
+    "LossReasonUpdateRequest",
     "Note",
     "NoteCollection",
     "NoteCreate",
     "NoteCreateRequest",
+    "NoteRequestMeta",
+    "NoteRequestMetaType",
     "NoteResponse",
     "NoteUpdate",
     "NoteUpdateRequest",
@@ -302,6 +364,8 @@ __all__ = (
     "OrderCollection",
     "OrderCreate",
     "OrderCreateRequest",
+    "OrderRequestMeta",
+    "OrderRequestMetaType",
     "OrderResponse",
     "OrderUpdate",
     "OrderUpdateRequest",
@@ -314,13 +378,15 @@ __all__ = (
     "ProductCollection",
     "ProductCreate",
     "ProductCreateRequest",
+    "ProductRequestMeta",
+    "ProductRequestMetaType",
     "ProductResponse",
     "ProductUpdate",
     "ProductUpdateRequest",
     "ProspectStatus",
     "Reason",
+    "ReasonUpdate",
     "ReasonWrite",
-    "ReasonWriteRequest",
     "RequestMeta",
     "ResourceMeta",
     "ResourceType",
@@ -330,13 +396,19 @@ __all__ = (
     "SequenceEnrollmentCollection",
     "SequenceEnrollmentCreate",
     "SequenceEnrollmentCreateRequest",
+    "SequenceEnrollmentRequestMeta",
+    "SequenceEnrollmentRequestMetaType",
     "SequenceEnrollmentResponse",
     "SequenceResponse",
     "Source",
     "SourceCollection",
+    "SourceCreateRequest",
+    "SourceRequestMeta",
+    "SourceRequestMetaType",
     "SourceResponse",
+    "SourceUpdate",
+    "SourceUpdateRequest",
     "SourceWrite",
-    "SourceWriteRequest",
     "Stage",
     "StageCategory",
     "StageCollection",
@@ -361,6 +433,8 @@ __all__ = (
     "TagCollection",
     "TagCreate",
     "TagCreateRequest",
+    "TagRequestMeta",
+    "TagRequestMetaType",
     "TagResponse",
     "TagUpdate",
     "TagUpdateRequest",
@@ -369,6 +443,8 @@ __all__ = (
     "TaskCreate",
     "TaskCreateRequest",
     "TaskKind",
+    "TaskRequestMeta",
+    "TaskRequestMetaType",
     "TaskResponse",
     "TaskUpdate",
     "TaskUpdateRequest",

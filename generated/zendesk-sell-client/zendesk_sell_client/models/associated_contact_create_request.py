@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.associated_contact_create import AssociatedContactCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.associated_contact_request_meta import AssociatedContactRequestMeta
 
 
 T = TypeVar("T", bound="AssociatedContactCreateRequest")
@@ -23,9 +23,9 @@ class AssociatedContactCreateRequest:
 
     data: AssociatedContactCreate
     """ A contact to associate with the deal; an unknown contact is an error. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: AssociatedContactRequestMeta | Unset = UNSET
+    """ Optional `meta` of an associated contact request envelope; a `type` that is sent must be
+    `associated_contact` (see zendesk-sell-2.3 on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,17 +50,17 @@ class AssociatedContactCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.associated_contact_create import AssociatedContactCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.associated_contact_request_meta import AssociatedContactRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = AssociatedContactCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: AssociatedContactRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = AssociatedContactRequestMeta.from_dict(_meta)
 
         associated_contact_create_request = cls(
             data=data,

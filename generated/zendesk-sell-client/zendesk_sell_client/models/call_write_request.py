@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.call_request_meta import CallRequestMeta
     from ..models.call_write import CallWrite
-    from ..models.request_meta import RequestMeta
 
 
 T = TypeVar("T", bound="CallWriteRequest")
@@ -24,9 +24,9 @@ class CallWriteRequest:
     data: CallWrite
     """ Attributes of a call to log or change. No attribute is known to be required (the Java integration tests
     create a call with only `phone_number`). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: CallRequestMeta | Unset = UNSET
+    """ Optional `meta` of a call request envelope; a `type` that is sent must be `call` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,18 +50,18 @@ class CallWriteRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.call_request_meta import CallRequestMeta  # noqa: PLC0415
         from ..models.call_write import CallWrite  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = CallWrite.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: CallRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = CallRequestMeta.from_dict(_meta)
 
         call_write_request = cls(
             data=data,

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.collaboration_create import CollaborationCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.collaboration_request_meta import CollaborationRequestMeta
 
 
 T = TypeVar("T", bound="CollaborationCreateRequest")
@@ -23,9 +23,9 @@ class CollaborationCreateRequest:
 
     data: CollaborationCreate
     """ A new collaboration. All three attributes are required (inferred; the sources give no required set). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: CollaborationRequestMeta | Unset = UNSET
+    """ Optional `meta` of a collaboration request envelope; a `type` that is sent must be `collaboration` (see
+    zendesk-sell-2.3 on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,17 +50,17 @@ class CollaborationCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.collaboration_create import CollaborationCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.collaboration_request_meta import CollaborationRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = CollaborationCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: CollaborationRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = CollaborationRequestMeta.from_dict(_meta)
 
         collaboration_create_request = cls(
             data=data,

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.contact_create import ContactCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.contact_request_meta import ContactRequestMeta
 
 
 T = TypeVar("T", bound="ContactCreateRequest")
@@ -25,9 +25,9 @@ class ContactCreateRequest:
     """ Attributes of a new contact (the official clients' writable set). An organization (`is_organization: true`)
     needs a `name`; an individual needs a `last_name` (otherwise `422`, code `blank`, field `/data/last_name`).
     Unknown attributes give `422` `unknown`. Nullable attributes accept `null` to leave them empty. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: ContactRequestMeta | Unset = UNSET
+    """ Optional `meta` of a contact request envelope; a `type` that is sent must be `contact` (see zendesk-sell-2.3
+    on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,17 +52,17 @@ class ContactCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.contact_create import ContactCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.contact_request_meta import ContactRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = ContactCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: ContactRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = ContactRequestMeta.from_dict(_meta)
 
         contact_create_request = cls(
             data=data,

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.contact_request_meta import ContactRequestMeta
     from ..models.contact_update import ContactUpdate
-    from ..models.request_meta import RequestMeta
 
 
 T = TypeVar("T", bound="ContactUpdateRequest")
@@ -24,9 +24,9 @@ class ContactUpdateRequest:
     data: ContactUpdate
     """ Attributes to change (partial update: only what is sent changes; `tags` replace the whole set).
     `is_organization` cannot be changed. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: ContactRequestMeta | Unset = UNSET
+    """ Optional `meta` of a contact request envelope; a `type` that is sent must be `contact` (see zendesk-sell-2.3
+    on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,18 +50,18 @@ class ContactUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.contact_request_meta import ContactRequestMeta  # noqa: PLC0415
         from ..models.contact_update import ContactUpdate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = ContactUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: ContactRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = ContactRequestMeta.from_dict(_meta)
 
         contact_update_request = cls(
             data=data,

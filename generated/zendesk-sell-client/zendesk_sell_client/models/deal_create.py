@@ -33,7 +33,7 @@ class DealCreate:
     value: float | str | Unset = UNSET
     """ A decimal amount, as a JSON number or a decimal string (`"1599.99"`). """
     currency: str | Unset = UNSET
-    """ ISO 4217 currency code; defaults to the account currency. """
+    """ ISO 4217 currency code (three capital letters); defaults to the account currency. """
     hot: bool | Unset = UNSET
     """ Whether the deal is hot. """
     stage_id: int | Unset = UNSET

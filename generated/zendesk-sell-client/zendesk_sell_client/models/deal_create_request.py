@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.deal_create import DealCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.deal_request_meta import DealRequestMeta
 
 
 T = TypeVar("T", bound="DealCreateRequest")
@@ -24,9 +24,9 @@ class DealCreateRequest:
     data: DealCreate
     """ Attributes of a new deal (the official clients' writable set). `name` and the primary contact `contact_id`
     are required. Unknown attributes give `422` `unknown`. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: DealRequestMeta | Unset = UNSET
+    """ Optional `meta` of a deal request envelope; a `type` that is sent must be `deal` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,17 +51,17 @@ class DealCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.deal_create import DealCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.deal_request_meta import DealRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = DealCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: DealRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = DealRequestMeta.from_dict(_meta)
 
         deal_create_request = cls(
             data=data,

@@ -29,7 +29,7 @@ class DealUpdate:
     value: float | str | Unset = UNSET
     """ A decimal amount, as a JSON number or a decimal string (`"1599.99"`). """
     currency: str | Unset = UNSET
-    """ ISO 4217 currency code. """
+    """ ISO 4217 currency code (three capital letters). """
     hot: bool | Unset = UNSET
     """ Whether the deal is hot. """
     stage_id: int | Unset = UNSET

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.deal_request_meta import DealRequestMeta
     from ..models.deal_update import DealUpdate
-    from ..models.request_meta import RequestMeta
 
 
 T = TypeVar("T", bound="DealUpdateRequest")
@@ -23,9 +23,9 @@ class DealUpdateRequest:
 
     data: DealUpdate
     """ Attributes to change (partial update; `tags` replace the whole set). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: DealRequestMeta | Unset = UNSET
+    """ Optional `meta` of a deal request envelope; a `type` that is sent must be `deal` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,18 +49,18 @@ class DealUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.deal_request_meta import DealRequestMeta  # noqa: PLC0415
         from ..models.deal_update import DealUpdate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = DealUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: DealRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = DealRequestMeta.from_dict(_meta)
 
         deal_update_request = cls(
             data=data,

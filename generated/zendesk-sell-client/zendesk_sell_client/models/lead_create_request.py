@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.lead_create import LeadCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.lead_request_meta import LeadRequestMeta
 
 
 T = TypeVar("T", bound="LeadCreateRequest")
@@ -24,9 +24,9 @@ class LeadCreateRequest:
     data: LeadCreate
     """ Attributes of a new lead (the official clients' writable set). Either `last_name` or `organization_name` is
     required; `{}` is rejected with `422`. Unknown attributes give `422` `unknown`. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: LeadRequestMeta | Unset = UNSET
+    """ Optional `meta` of a lead request envelope; a `type` that is sent must be `lead` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,17 +51,17 @@ class LeadCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.lead_create import LeadCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.lead_request_meta import LeadRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = LeadCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: LeadRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = LeadRequestMeta.from_dict(_meta)
 
         lead_create_request = cls(
             data=data,

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.lead_request_meta import LeadRequestMeta
     from ..models.lead_update import LeadUpdate
-    from ..models.request_meta import RequestMeta
 
 
 T = TypeVar("T", bound="LeadUpdateRequest")
@@ -23,9 +23,9 @@ class LeadUpdateRequest:
 
     data: LeadUpdate
     """ Attributes to change (partial update; `tags` replace the whole set). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: LeadRequestMeta | Unset = UNSET
+    """ Optional `meta` of a lead request envelope; a `type` that is sent must be `lead` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,18 +49,18 @@ class LeadUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.lead_request_meta import LeadRequestMeta  # noqa: PLC0415
         from ..models.lead_update import LeadUpdate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = LeadUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: LeadRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = LeadRequestMeta.from_dict(_meta)
 
         lead_update_request = cls(
             data=data,

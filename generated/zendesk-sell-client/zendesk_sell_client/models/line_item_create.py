@@ -21,7 +21,7 @@ class LineItemCreate:
     product_id: int
     """ The product to add (must be active). Required by inference (see zendesk-sell-5.13). """
     currency: str
-    """ ISO 4217 currency code. """
+    """ ISO 4217 currency code (three capital letters). """
     value: float | str | Unset = UNSET
     """ A decimal amount, as a JSON number or a decimal string (`"1599.99"`). """
     variation: float | str | Unset = UNSET

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.line_item_create import LineItemCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.line_item_request_meta import LineItemRequestMeta
 
 
 T = TypeVar("T", bound="LineItemCreateRequest")
@@ -24,9 +24,9 @@ class LineItemCreateRequest:
     data: LineItemCreate
     """ A product to add to the order (the official clients' writable set). `currency` is required; `product_id`
     names an active product. There is no update; delete and re-add. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: LineItemRequestMeta | Unset = UNSET
+    """ Optional `meta` of a line item request envelope; a `type` that is sent must be `line_item` (see zendesk-
+    sell-2.3 on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,17 +51,17 @@ class LineItemCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.line_item_create import LineItemCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.line_item_request_meta import LineItemRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = LineItemCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: LineItemRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = LineItemRequestMeta.from_dict(_meta)
 
         line_item_create_request = cls(
             data=data,

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.note_create import NoteCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.note_request_meta import NoteRequestMeta
 
 
 T = TypeVar("T", bound="NoteCreateRequest")
@@ -24,9 +24,9 @@ class NoteCreateRequest:
     data: NoteCreate
     """ Attributes of a new note (the official clients' writable set): content and the lead, contact or deal it
     belongs to. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: NoteRequestMeta | Unset = UNSET
+    """ Optional `meta` of a note request envelope; a `type` that is sent must be `note` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,17 +51,17 @@ class NoteCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.note_create import NoteCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.note_request_meta import NoteRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = NoteCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: NoteRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = NoteRequestMeta.from_dict(_meta)
 
         note_create_request = cls(
             data=data,

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.note_request_meta import NoteRequestMeta
     from ..models.note_update import NoteUpdate
-    from ..models.request_meta import RequestMeta
 
 
 T = TypeVar("T", bound="NoteUpdateRequest")
@@ -23,9 +23,9 @@ class NoteUpdateRequest:
 
     data: NoteUpdate
     """ Attributes to change (partial update). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: NoteRequestMeta | Unset = UNSET
+    """ Optional `meta` of a note request envelope; a `type` that is sent must be `note` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,18 +49,18 @@ class NoteUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.note_request_meta import NoteRequestMeta  # noqa: PLC0415
         from ..models.note_update import NoteUpdate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = NoteUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: NoteRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = NoteRequestMeta.from_dict(_meta)
 
         note_update_request = cls(
             data=data,

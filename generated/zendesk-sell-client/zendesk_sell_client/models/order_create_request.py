@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.order_create import OrderCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.order_request_meta import OrderRequestMeta
 
 
 T = TypeVar("T", bound="OrderCreateRequest")
@@ -23,9 +23,9 @@ class OrderCreateRequest:
 
     data: OrderCreate
     """ A new order for a deal the user can access. A deal has at most one order; creating a second gives `422`. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: OrderRequestMeta | Unset = UNSET
+    """ Optional `meta` of an order request envelope; a `type` that is sent must be `order` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,17 +50,17 @@ class OrderCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.order_create import OrderCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.order_request_meta import OrderRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = OrderCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: OrderRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = OrderRequestMeta.from_dict(_meta)
 
         order_create_request = cls(
             data=data,

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.order_request_meta import OrderRequestMeta
     from ..models.order_update import OrderUpdate
-    from ..models.request_meta import RequestMeta
 
 
 T = TypeVar("T", bound="OrderUpdateRequest")
@@ -23,9 +23,9 @@ class OrderUpdateRequest:
 
     data: OrderUpdate
     """ Attributes to change (partial update). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: OrderRequestMeta | Unset = UNSET
+    """ Optional `meta` of an order request envelope; a `type` that is sent must be `order` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,18 +49,18 @@ class OrderUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.order_request_meta import OrderRequestMeta  # noqa: PLC0415
         from ..models.order_update import OrderUpdate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = OrderUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: OrderRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = OrderRequestMeta.from_dict(_meta)
 
         order_update_request = cls(
             data=data,

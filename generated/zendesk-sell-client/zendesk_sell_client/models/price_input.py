@@ -16,7 +16,7 @@ class PriceInput:
     amount: float | str
     """ A decimal amount, as a JSON number or a decimal string (`"1599.99"`). """
     currency: str
-    """ ISO 4217 currency code. """
+    """ ISO 4217 currency code (three capital letters). """
 
     def to_dict(self) -> dict[str, Any]:
         amount: float | str

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.product_create import ProductCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.product_request_meta import ProductRequestMeta
 
 
 T = TypeVar("T", bound="ProductCreateRequest")
@@ -24,9 +24,9 @@ class ProductCreateRequest:
     data: ProductCreate
     """ A new product. `max_discount` above 100 gives `422` `incorrect_value` at `/data/max_discount`. Only `name`
     is required (inferred; see the x-decision). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: ProductRequestMeta | Unset = UNSET
+    """ Optional `meta` of a product request envelope; a `type` that is sent must be `product` (see zendesk-sell-2.3
+    on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,17 +51,17 @@ class ProductCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.product_create import ProductCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.product_request_meta import ProductRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = ProductCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: ProductRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = ProductRequestMeta.from_dict(_meta)
 
         product_create_request = cls(
             data=data,

@@ -34,7 +34,7 @@ class ProductUpdate:
     cost: float | None | str | Unset = UNSET
     """ Cost (administrators only). """
     cost_currency: None | str | Unset = UNSET
-    """ Currency of the cost. """
+    """ Currency of the cost, ISO 4217 code (three capital letters). """
     prices: list[PriceInput] | Unset = UNSET
     """ Prices in the supported currencies (replaces the whole list). """
 

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.product_request_meta import ProductRequestMeta
     from ..models.product_update import ProductUpdate
-    from ..models.request_meta import RequestMeta
 
 
 T = TypeVar("T", bound="ProductUpdateRequest")
@@ -23,9 +23,9 @@ class ProductUpdateRequest:
 
     data: ProductUpdate
     """ Attributes to change (partial update; `prices` replace the whole list). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: ProductRequestMeta | Unset = UNSET
+    """ Optional `meta` of a product request envelope; a `type` that is sent must be `product` (see zendesk-sell-2.3
+    on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,18 +49,18 @@ class ProductUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.product_request_meta import ProductRequestMeta  # noqa: PLC0415
         from ..models.product_update import ProductUpdate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = ProductUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: ProductRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = ProductRequestMeta.from_dict(_meta)
 
         product_update_request = cls(
             data=data,

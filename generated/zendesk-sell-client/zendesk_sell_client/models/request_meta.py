@@ -15,7 +15,9 @@ T = TypeVar("T", bound="RequestMeta")
 @_attrs_define
 class RequestMeta:
     """Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...). The API
-    accepts requests without it.
+    accepts requests without it. The envelope of each CRM resource narrows `type` to that resource's name
+    (`ContactRequestMeta`, `NoteRequestMeta`, ...), and a different name is answered `422` (`incorrect_value`, field
+    `/meta/type`); this generic form is used where no type is documented (Sync acks, finishing enrollments).
 
     """
 

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.request_meta import RequestMeta
     from ..models.sequence_enrollment_create import SequenceEnrollmentCreate
+    from ..models.sequence_enrollment_request_meta import SequenceEnrollmentRequestMeta
 
 
 T = TypeVar("T", bound="SequenceEnrollmentCreateRequest")
@@ -24,9 +24,9 @@ class SequenceEnrollmentCreateRequest:
     data: SequenceEnrollmentCreate
     """ Enroll a lead or contact into a sequence. The attribute names are inferred from the enrollment's fields
     (`sequence` embeds the sequence; a create names it by `sequence_id`). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: SequenceEnrollmentRequestMeta | Unset = UNSET
+    """ Optional `meta` of a sequence enrollment request envelope; a `type` that is sent must be
+    `sequence_enrollment` (see zendesk-sell-2.3 on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,18 +50,18 @@ class SequenceEnrollmentCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
         from ..models.sequence_enrollment_create import SequenceEnrollmentCreate  # noqa: PLC0415
+        from ..models.sequence_enrollment_request_meta import SequenceEnrollmentRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = SequenceEnrollmentCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: SequenceEnrollmentRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = SequenceEnrollmentRequestMeta.from_dict(_meta)
 
         sequence_enrollment_create_request = cls(
             data=data,

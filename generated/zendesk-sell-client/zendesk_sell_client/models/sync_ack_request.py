@@ -25,7 +25,9 @@ class SyncAckRequest:
     """ The ack keys of the processed queue items. Clients skip the call when they have none. """
     meta: RequestMeta | Unset = UNSET
     """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    The API accepts requests without it. The envelope of each CRM resource narrows `type` to that resource's name
+    (`ContactRequestMeta`, `NoteRequestMeta`, ...), and a different name is answered `422` (`incorrect_value`, field
+    `/meta/type`); this generic form is used where no type is documented (Sync acks, finishing enrollments). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.request_meta import RequestMeta
+    from ..models.tag_request_meta import TagRequestMeta
     from ..models.tag_update import TagUpdate
 
 
@@ -23,9 +23,9 @@ class TagUpdateRequest:
 
     data: TagUpdate
     """ Attributes to change (partial update). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: TagRequestMeta | Unset = UNSET
+    """ Optional `meta` of a tag request envelope; a `type` that is sent must be `tag` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,18 +49,18 @@ class TagUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.tag_request_meta import TagRequestMeta  # noqa: PLC0415
         from ..models.tag_update import TagUpdate  # noqa: PLC0415
 
         d = dict(src_dict)
         data = TagUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: TagRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = TagRequestMeta.from_dict(_meta)
 
         tag_update_request = cls(
             data=data,

@@ -10,8 +10,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.request_meta import RequestMeta
     from ..models.task_create import TaskCreate
+    from ..models.task_request_meta import TaskRequestMeta
 
 
 T = TypeVar("T", bound="TaskCreateRequest")
@@ -25,9 +25,9 @@ class TaskCreateRequest:
     """ Attributes of a new task (the official clients' writable set). Give `resource_type` and `resource_id`
     together for a related task, neither for a floating one. A `resource_type` outside the list gives `422`
     `incorrect_value` at `/resource_type`. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: TaskRequestMeta | Unset = UNSET
+    """ Optional `meta` of a task request envelope; a `type` that is sent must be `task` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,18 +51,18 @@ class TaskCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
         from ..models.task_create import TaskCreate  # noqa: PLC0415
+        from ..models.task_request_meta import TaskRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = TaskCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: TaskRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = TaskRequestMeta.from_dict(_meta)
 
         task_create_request = cls(
             data=data,

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.request_meta import RequestMeta
+    from ..models.task_request_meta import TaskRequestMeta
     from ..models.task_update import TaskUpdate
 
 
@@ -23,9 +23,9 @@ class TaskUpdateRequest:
 
     data: TaskUpdate
     """ Attributes to change (partial update). """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    meta: TaskRequestMeta | Unset = UNSET
+    """ Optional `meta` of a task request envelope; a `type` that is sent must be `task` (see zendesk-sell-2.3 on
+    `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,18 +49,18 @@ class TaskUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.task_request_meta import TaskRequestMeta  # noqa: PLC0415
         from ..models.task_update import TaskUpdate  # noqa: PLC0415
 
         d = dict(src_dict)
         data = TaskUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: TaskRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = TaskRequestMeta.from_dict(_meta)
 
         task_update_request = cls(
             data=data,

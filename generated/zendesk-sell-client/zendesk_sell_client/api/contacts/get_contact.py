@@ -129,7 +129,8 @@ def sync_detailed(
 
     Args:
         id (int): Unique identifier of the record.
-        includes (list[ContactInclude] | Unset): Related resources to embed.
+        includes (list[ContactInclude] | Unset): Related resources to embed (naming one twice is
+            harmless).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -167,7 +168,8 @@ def sync(
 
     Args:
         id (int): Unique identifier of the record.
-        includes (list[ContactInclude] | Unset): Related resources to embed.
+        includes (list[ContactInclude] | Unset): Related resources to embed (naming one twice is
+            harmless).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -200,7 +202,8 @@ async def asyncio_detailed(
 
     Args:
         id (int): Unique identifier of the record.
-        includes (list[ContactInclude] | Unset): Related resources to embed.
+        includes (list[ContactInclude] | Unset): Related resources to embed (naming one twice is
+            harmless).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -236,7 +239,8 @@ async def asyncio(
 
     Args:
         id (int): Unique identifier of the record.
-        includes (list[ContactInclude] | Unset): Related resources to embed.
+        includes (list[ContactInclude] | Unset): Related resources to embed (naming one twice is
+            harmless).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:

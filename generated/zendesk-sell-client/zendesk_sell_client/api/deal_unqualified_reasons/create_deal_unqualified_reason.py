@@ -6,15 +6,15 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.deal_unqualified_reason_create_request import DealUnqualifiedReasonCreateRequest
 from ...models.deal_unqualified_reason_response import DealUnqualifiedReasonResponse
 from ...models.error_response import ErrorResponse
-from ...models.reason_write_request import ReasonWriteRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -102,7 +102,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[DealUnqualifiedReasonResponse | ErrorResponse]:
     """Create a deal unqualified reason
@@ -112,8 +112,8 @@ def sync_detailed(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (DealUnqualifiedReasonCreateRequest): Request envelope creating a deal unqualified
+            reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +138,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> DealUnqualifiedReasonResponse | ErrorResponse | None:
     """Create a deal unqualified reason
@@ -148,8 +148,8 @@ def sync(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (DealUnqualifiedReasonCreateRequest): Request envelope creating a deal unqualified
+            reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +169,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[DealUnqualifiedReasonResponse | ErrorResponse]:
     """Create a deal unqualified reason
@@ -179,8 +179,8 @@ async def asyncio_detailed(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (DealUnqualifiedReasonCreateRequest): Request envelope creating a deal unqualified
+            reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,7 +203,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> DealUnqualifiedReasonResponse | ErrorResponse | None:
     """Create a deal unqualified reason
@@ -213,8 +213,8 @@ async def asyncio(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (DealUnqualifiedReasonCreateRequest): Request envelope creating a deal unqualified
+            reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

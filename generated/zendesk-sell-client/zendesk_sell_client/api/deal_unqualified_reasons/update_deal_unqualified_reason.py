@@ -8,15 +8,15 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.deal_unqualified_reason_response import DealUnqualifiedReasonResponse
+from ...models.deal_unqualified_reason_update_request import DealUnqualifiedReasonUpdateRequest
 from ...models.error_response import ErrorResponse
-from ...models.reason_write_request import ReasonWriteRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
     *,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -112,7 +112,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[DealUnqualifiedReasonResponse | ErrorResponse]:
     """Update a deal unqualified reason
@@ -123,8 +123,8 @@ def sync_detailed(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (DealUnqualifiedReasonUpdateRequest): Request envelope renaming a deal unqualified
+            reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,7 +151,7 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> DealUnqualifiedReasonResponse | ErrorResponse | None:
     """Update a deal unqualified reason
@@ -162,8 +162,8 @@ def sync(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (DealUnqualifiedReasonUpdateRequest): Request envelope renaming a deal unqualified
+            reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,7 +185,7 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[DealUnqualifiedReasonResponse | ErrorResponse]:
     """Update a deal unqualified reason
@@ -196,8 +196,8 @@ async def asyncio_detailed(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (DealUnqualifiedReasonUpdateRequest): Request envelope renaming a deal unqualified
+            reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,7 +222,7 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> DealUnqualifiedReasonResponse | ErrorResponse | None:
     """Update a deal unqualified reason
@@ -233,8 +233,8 @@ async def asyncio(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (DealUnqualifiedReasonUpdateRequest): Request envelope renaming a deal unqualified
+            reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -189,7 +189,8 @@ def sync_detailed(
         sort_by (str | Unset): Comma-separated `field[:asc|:desc]` or
             `custom_fields:<name>[:asc|:desc]` criteria.
         ids (list[int] | Unset): Record ids, sent comma-joined.
-        includes (list[DealInclude] | Unset): Related resources to embed.
+        includes (list[DealInclude] | Unset): Related resources to embed (naming one twice is
+            harmless).
         contact_id (int | Unset): Contact id to match.
         creator_id (int | Unset): Creator user id to match.
         owner_id (int | Unset): Owner user id to match.
@@ -266,7 +267,8 @@ def sync(
         sort_by (str | Unset): Comma-separated `field[:asc|:desc]` or
             `custom_fields:<name>[:asc|:desc]` criteria.
         ids (list[int] | Unset): Record ids, sent comma-joined.
-        includes (list[DealInclude] | Unset): Related resources to embed.
+        includes (list[DealInclude] | Unset): Related resources to embed (naming one twice is
+            harmless).
         contact_id (int | Unset): Contact id to match.
         creator_id (int | Unset): Creator user id to match.
         owner_id (int | Unset): Owner user id to match.
@@ -338,7 +340,8 @@ async def asyncio_detailed(
         sort_by (str | Unset): Comma-separated `field[:asc|:desc]` or
             `custom_fields:<name>[:asc|:desc]` criteria.
         ids (list[int] | Unset): Record ids, sent comma-joined.
-        includes (list[DealInclude] | Unset): Related resources to embed.
+        includes (list[DealInclude] | Unset): Related resources to embed (naming one twice is
+            harmless).
         contact_id (int | Unset): Contact id to match.
         creator_id (int | Unset): Creator user id to match.
         owner_id (int | Unset): Owner user id to match.
@@ -413,7 +416,8 @@ async def asyncio(
         sort_by (str | Unset): Comma-separated `field[:asc|:desc]` or
             `custom_fields:<name>[:asc|:desc]` criteria.
         ids (list[int] | Unset): Record ids, sent comma-joined.
-        includes (list[DealInclude] | Unset): Related resources to embed.
+        includes (list[DealInclude] | Unset): Related resources to embed (naming one twice is
+            harmless).
         contact_id (int | Unset): Contact id to match.
         creator_id (int | Unset): Creator user id to match.
         owner_id (int | Unset): Owner user id to match.

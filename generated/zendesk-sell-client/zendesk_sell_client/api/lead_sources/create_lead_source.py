@@ -8,13 +8,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.lead_source_response import LeadSourceResponse
-from ...models.source_write_request import SourceWriteRequest
+from ...models.source_create_request import SourceCreateRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -102,7 +102,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LeadSourceResponse]:
     """Create a lead source
@@ -113,8 +113,8 @@ def sync_detailed(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceCreateRequest): Request envelope creating a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,7 +139,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LeadSourceResponse | None:
     """Create a lead source
@@ -150,8 +150,8 @@ def sync(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceCreateRequest): Request envelope creating a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,7 +171,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LeadSourceResponse]:
     """Create a lead source
@@ -182,8 +182,8 @@ async def asyncio_detailed(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceCreateRequest): Request envelope creating a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,7 +206,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LeadSourceResponse | None:
     """Create a lead source
@@ -217,8 +217,8 @@ async def asyncio(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceCreateRequest): Request envelope creating a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -9,14 +9,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.lead_source_response import LeadSourceResponse
-from ...models.source_write_request import SourceWriteRequest
+from ...models.source_update_request import SourceUpdateRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
     *,
-    body: SourceWriteRequest,
+    body: SourceUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -112,7 +112,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LeadSourceResponse]:
     """Update a lead source
@@ -123,8 +123,8 @@ def sync_detailed(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceUpdateRequest): Request envelope renaming a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,7 +151,7 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LeadSourceResponse | None:
     """Update a lead source
@@ -162,8 +162,8 @@ def sync(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceUpdateRequest): Request envelope renaming a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,7 +185,7 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LeadSourceResponse]:
     """Update a lead source
@@ -196,8 +196,8 @@ async def asyncio_detailed(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceUpdateRequest): Request envelope renaming a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,7 +222,7 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LeadSourceResponse | None:
     """Update a lead source
@@ -233,8 +233,8 @@ async def asyncio(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceUpdateRequest): Request envelope renaming a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -7,14 +7,14 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
+from ...models.loss_reason_create_request import LossReasonCreateRequest
 from ...models.loss_reason_response import LossReasonResponse
-from ...models.reason_write_request import ReasonWriteRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: ReasonWriteRequest,
+    body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -102,7 +102,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Create a loss reason
@@ -112,8 +112,7 @@ def sync_detailed(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (LossReasonCreateRequest): Request envelope creating a loss reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +137,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LossReasonResponse | None:
     """Create a loss reason
@@ -148,8 +147,7 @@ def sync(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (LossReasonCreateRequest): Request envelope creating a loss reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +167,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Create a loss reason
@@ -179,8 +177,7 @@ async def asyncio_detailed(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (LossReasonCreateRequest): Request envelope creating a loss reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,7 +200,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LossReasonResponse | None:
     """Create a loss reason
@@ -213,8 +210,7 @@ async def asyncio(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (LossReasonCreateRequest): Request envelope creating a loss reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

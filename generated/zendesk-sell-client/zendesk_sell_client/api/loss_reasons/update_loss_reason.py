@@ -9,14 +9,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.loss_reason_response import LossReasonResponse
-from ...models.reason_write_request import ReasonWriteRequest
+from ...models.loss_reason_update_request import LossReasonUpdateRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
     *,
-    body: ReasonWriteRequest,
+    body: LossReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -112,7 +112,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: LossReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Update a loss reason
@@ -123,8 +123,7 @@ def sync_detailed(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (LossReasonUpdateRequest): Request envelope renaming a loss reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,7 +150,7 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: LossReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LossReasonResponse | None:
     """Update a loss reason
@@ -162,8 +161,7 @@ def sync(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (LossReasonUpdateRequest): Request envelope renaming a loss reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,7 +183,7 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: LossReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Update a loss reason
@@ -196,8 +194,7 @@ async def asyncio_detailed(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (LossReasonUpdateRequest): Request envelope renaming a loss reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,7 +219,7 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: ReasonWriteRequest,
+    body: LossReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LossReasonResponse | None:
     """Update a loss reason
@@ -233,8 +230,7 @@ async def asyncio(
     Args:
         id (int): Unique identifier of the record.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (ReasonWriteRequest): Request envelope creating or renaming a loss reason or deal
-            unqualified reason.
+        body (LossReasonUpdateRequest): Request envelope renaming a loss reason.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -7,14 +7,14 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
+from ...models.source_create_request import SourceCreateRequest
 from ...models.source_response import SourceResponse
-from ...models.source_write_request import SourceWriteRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -102,7 +102,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | SourceResponse]:
     """Create a source
@@ -112,8 +112,8 @@ def sync_detailed(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceCreateRequest): Request envelope creating a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +138,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | SourceResponse | None:
     """Create a source
@@ -148,8 +148,8 @@ def sync(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceCreateRequest): Request envelope creating a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +169,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | SourceResponse]:
     """Create a source
@@ -179,8 +179,8 @@ async def asyncio_detailed(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceCreateRequest): Request envelope creating a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,7 +203,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: SourceWriteRequest,
+    body: SourceCreateRequest,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | SourceResponse | None:
     """Create a source
@@ -213,8 +213,8 @@ async def asyncio(
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
-        body (SourceWriteRequest): Request envelope creating or renaming a source, deal source or
-            lead source.
+        body (SourceCreateRequest): Request envelope creating a source, deal source or lead
+            source.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -109,7 +109,8 @@ def sync_detailed(
     Answers `202` with an empty body. The official clients skip the call when they have no keys.
 
     Args:
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SyncAckRequest): Request envelope acknowledging sync events.
 
@@ -147,7 +148,8 @@ def sync(
     Answers `202` with an empty body. The official clients skip the call when they have no keys.
 
     Args:
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SyncAckRequest): Request envelope acknowledging sync events.
 
@@ -180,7 +182,8 @@ async def asyncio_detailed(
     Answers `202` with an empty body. The official clients skip the call when they have no keys.
 
     Args:
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SyncAckRequest): Request envelope acknowledging sync events.
 
@@ -216,7 +219,8 @@ async def asyncio(
     Answers `202` with an empty body. The official clients skip the call when they have no keys.
 
     Args:
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SyncAckRequest): Request envelope acknowledging sync events.
 

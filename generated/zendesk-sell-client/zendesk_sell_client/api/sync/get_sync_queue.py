@@ -118,7 +118,8 @@ def sync_detailed(
 
     Args:
         session_id (str): Sync session id (UUID string).
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -156,7 +157,8 @@ def sync(
 
     Args:
         session_id (str): Sync session id (UUID string).
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -189,7 +191,8 @@ async def asyncio_detailed(
 
     Args:
         session_id (str): Sync session id (UUID string).
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -225,7 +228,8 @@ async def asyncio(
 
     Args:
         session_id (str): Sync session id (UUID string).
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:

@@ -108,7 +108,8 @@ def sync_detailed(
     to sync, `204` when there is nothing. At most 100 sessions can be active.
 
     Args:
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -144,7 +145,8 @@ def sync(
     to sync, `204` when there is nothing. At most 100 sessions can be active.
 
     Args:
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -175,7 +177,8 @@ async def asyncio_detailed(
     to sync, `204` when there is nothing. At most 100 sessions can be active.
 
     Args:
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -209,7 +212,8 @@ async def asyncio(
     to sync, `204` when there is nothing. At most 100 sessions can be active.
 
     Args:
-        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions.
+        x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
+            (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:

@@ -10,22 +10,23 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.reason_write import ReasonWrite
-    from ..models.request_meta import RequestMeta
+    from ..models.deal_unqualified_reason_request_meta import DealUnqualifiedReasonRequestMeta
+    from ..models.reason_update import ReasonUpdate
 
 
-T = TypeVar("T", bound="ReasonWriteRequest")
+T = TypeVar("T", bound="DealUnqualifiedReasonUpdateRequest")
 
 
 @_attrs_define
-class ReasonWriteRequest:
-    """Request envelope creating or renaming a loss reason or deal unqualified reason."""
+class DealUnqualifiedReasonUpdateRequest:
+    """Request envelope renaming a deal unqualified reason."""
 
-    data: ReasonWrite
-    """ Attributes of a reason; `name` must be unique, otherwise `422`. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    data: ReasonUpdate
+    """ Attributes to change (partial update: an empty `data` changes nothing); a new `name` must be unique,
+    otherwise `422`. """
+    meta: DealUnqualifiedReasonRequestMeta | Unset = UNSET
+    """ Optional `meta` of a deal unqualified reason request envelope; a `type` that is sent must be
+    `deal_unqualified_reason` (see zendesk-sell-2.3 on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,26 +50,26 @@ class ReasonWriteRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.reason_write import ReasonWrite  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.deal_unqualified_reason_request_meta import DealUnqualifiedReasonRequestMeta  # noqa: PLC0415
+        from ..models.reason_update import ReasonUpdate  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = ReasonWrite.from_dict(d.pop("data"))
+        data = ReasonUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: DealUnqualifiedReasonRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = DealUnqualifiedReasonRequestMeta.from_dict(_meta)
 
-        reason_write_request = cls(
+        deal_unqualified_reason_update_request = cls(
             data=data,
             meta=meta,
         )
 
-        reason_write_request.additional_properties = d
-        return reason_write_request
+        deal_unqualified_reason_update_request.additional_properties = d
+        return deal_unqualified_reason_update_request
 
     @property
     def additional_keys(self) -> list[str]:

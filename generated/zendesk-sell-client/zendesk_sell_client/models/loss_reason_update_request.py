@@ -10,22 +10,23 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.request_meta import RequestMeta
-    from ..models.source_write import SourceWrite
+    from ..models.loss_reason_request_meta import LossReasonRequestMeta
+    from ..models.reason_update import ReasonUpdate
 
 
-T = TypeVar("T", bound="SourceWriteRequest")
+T = TypeVar("T", bound="LossReasonUpdateRequest")
 
 
 @_attrs_define
-class SourceWriteRequest:
-    """Request envelope creating or renaming a source, deal source or lead source."""
+class LossReasonUpdateRequest:
+    """Request envelope renaming a loss reason."""
 
-    data: SourceWrite
-    """ Attributes of a source (the official clients' writable set); `name` must be unique, otherwise `422`. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. """
+    data: ReasonUpdate
+    """ Attributes to change (partial update: an empty `data` changes nothing); a new `name` must be unique,
+    otherwise `422`. """
+    meta: LossReasonRequestMeta | Unset = UNSET
+    """ Optional `meta` of a loss reason request envelope; a `type` that is sent must be `loss_reason` (see zendesk-
+    sell-2.3 on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,26 +50,26 @@ class SourceWriteRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
-        from ..models.source_write import SourceWrite  # noqa: PLC0415
+        from ..models.loss_reason_request_meta import LossReasonRequestMeta  # noqa: PLC0415
+        from ..models.reason_update import ReasonUpdate  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = SourceWrite.from_dict(d.pop("data"))
+        data = ReasonUpdate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: LossReasonRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = LossReasonRequestMeta.from_dict(_meta)
 
-        source_write_request = cls(
+        loss_reason_update_request = cls(
             data=data,
             meta=meta,
         )
 
-        source_write_request.additional_properties = d
-        return source_write_request
+        loss_reason_update_request.additional_properties = d
+        return loss_reason_update_request
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,5 @@
+"""Zendesk Sell (ex Base CRM) Core API v2 mock (`crm-mock zendesk-sell`)."""
+
+from .mock import ZendeskSellMock
+
+__all__ = ["ZendeskSellMock"]

@@ -1,0 +1,596 @@
+"""The Zendesk Sell (ex Base CRM) Core API v2 mock: fact sheet §7 on the shared mock core.
+
+Generic handlers serve every resource of resources.RESOURCES (list, get, create, partial update,
+delete, upsert); hooks.py adds what is resource-specific, sync.py the Sync API. Check order for
+every request: auth 401 -> rate limit 429 -> User-Agent 400 -> Accept 406 -> query 400 ->
+write scope 403 -> unknown id 404 -> body 400/422 -> rules 422.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from ..core.accounts import Account, User
+from ..core.app import OptionError, VendorMock
+from ..core.fields import Invalid, coerce_fields, plain_json
+from ..core.http import ALL_METHODS, InvalidJson, int_id, json_body, json_response, resource
+from ..core.ratelimit import RateLimiter
+from ..core.store import Filter, Store
+from . import customfields, sync
+from .checks import authenticate, check_headers
+from .data import SYNC_KINDS, Data
+from .errors import (
+    JSON_TYPE,
+    SellError,
+    blank,
+    from_invalid,
+    invalid_param,
+    new_request_id,
+    render,
+    unknown_attribute,
+)
+from .hooks import Ctx, hooks, missing_ref, present, strip
+from .listing import (
+    CUSTOM_PARAM,
+    MAX_OFFSET,
+    BadValue,
+    choose_index,
+    custom_field_filter,
+    links,
+    parse_includes,
+    parse_list_query,
+    single_values,
+)
+from .resources import BY_KIND, BY_NAME, RESOURCES, SEQUENCE_ENROLLMENTS, Resource
+from .seed import seed_account
+from .values import now
+
+PREFIX = "/v2"
+DEFAULT_RATE_LIMIT = 36_000  # requests per token per hour (§3.3)
+DEFAULT_RATE_WINDOW = 3_600
+Handler = Callable[..., Awaitable[Response]]
+
+
+def single(type_: str, data: Any, status: int = 200) -> Response:
+    return json_response({"data": data, "meta": {"type": type_}}, status)
+
+
+def no_params(request: Request, allowed: Sequence[str] = ()) -> dict[str, str]:
+    params = single_values(request.query_params.multi_items())
+    for key in params:
+        if key not in allowed:
+            raise invalid_param(key, "unknown")
+    return params
+
+
+class ZendeskSellMock(VendorMock):
+    name: ClassVar[str] = "zendesk-sell"
+    api_prefix: ClassVar[str] = PREFIX
+    secret_headers: ClassVar[tuple[str, ...]] = ("authorization",)
+    option_names: ClassVar[Mapping[str, str]] = {
+        "rate_limit": f"requests a token may make per window (default {DEFAULT_RATE_LIMIT})",
+        "rate_window": f"rate-limit window in seconds (default {DEFAULT_RATE_WINDOW})",
+    }
+
+    def __init__(
+        self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(store, accounts, options)
+        try:
+            limit = int(self.options.get("rate_limit", DEFAULT_RATE_LIMIT))
+            window = float(self.options.get("rate_window", DEFAULT_RATE_WINDOW))
+            self.limiter = RateLimiter(limit, window)
+        except (TypeError, ValueError) as exc:
+            raise OptionError(f"zendesk-sell: bad rate_limit/rate_window ({exc})") from None
+        for res in RESOURCES:
+            for paths in res.indexes:
+                store.ensure_index(res.kind, list(paths))
+        sync.ensure_indexes(store)
+
+    @staticmethod
+    def secret_of(credentials: Mapping[str, str]) -> str:
+        return credentials["token"]
+
+    # -- core hooks -------------------------------------------------------------------------
+
+    def seed(self) -> None:
+        self.limiter.clear()  # a reset starts every token with a full budget
+        for account in self.directory.accounts.values():
+            seed_account(Data(self.store, account.id), account)
+
+    def error(self, status: int, message: str, request: Request | None = None) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(status, "server_error")
+        details = "Requested path was not found." if status == 404 else None
+        return render(SellError(status, code, details), new_request_id())
+
+    # -- request pipeline -------------------------------------------------------------------
+
+    def context(self, request: Request, user: User) -> Ctx:
+        data = Data(self.store, user.account)
+        account = data.first("account", []) or {}
+        return Ctx(data, user.id, account, str(request.base_url).rstrip("/"))
+
+    def admit(self, request: Request) -> User:
+        user = authenticate(self.directory, request)
+        if not self.limiter.hit(f"{user.account}:{user.id}"):
+            raise SellError(
+                429,
+                "rate_limit_exceeded",
+                "The access token exceeded its request budget; retry later.",
+            )
+        check_headers(request)
+        return user
+
+    def endpoint(self, handler: Handler, *args: Any) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            request_id = new_request_id()
+            try:
+                user = self.admit(request)
+                response = await handler(request, self.context(request, user), user, *args)
+            except SellError as exc:
+                return render(exc, request_id)
+            response.headers["X-Request-Id"] = request_id
+            response.headers["Content-Language"] = "en"
+            if response.headers.get("content-type") == "application/json":
+                response.headers["Content-Type"] = JSON_TYPE
+            return response
+
+        return run
+
+    def unsupported(self, request: Request, allowed: list[str]) -> Response:
+        # 405 is undocumented for Sell (§3.2): answered after auth, in the error envelope
+        request_id = new_request_id()
+        try:
+            self.admit(request)
+            raise SellError(
+                405,
+                "method_not_allowed",
+                f"The {request.method} method is not allowed on this path.",
+                headers={"Allow": ", ".join(allowed)},
+            )
+        except SellError as exc:
+            return render(exc, request_id)
+
+    @staticmethod
+    def require(user: User, scope: str) -> None:
+        if not user.can(scope):
+            raise SellError(
+                403,
+                "insufficient_scope",
+                f"The access token lacks the '{scope}' scope for this request.",
+            )
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def parent_of(self, ctx: Ctx, res: Resource, request: Request) -> dict[str, Any] | None:
+        if res.parent is None:
+            return None
+        raw = request.path_params[res.parent.param]
+        parent_id = int_id(raw)
+        found = None if parent_id is None else ctx.data.get(res.parent.kind, parent_id)
+        if found is None:
+            raise SellError(404, "not_found", f"The {res.parent.type} could not be found.")
+        return found
+
+    def scope_filters(self, res: Resource, parent: Mapping[str, Any] | None) -> list[Filter]:
+        out = [Filter(k, "=", v) for k, v in res.scope.items()]
+        if res.parent and parent is not None:
+            out.append(Filter(res.parent.field, "=", parent["id"]))
+        return out
+
+    def find(
+        self, ctx: Ctx, res: Resource, request: Request, parent: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        key = int_id(request.path_params[res.item_key])
+        found = None
+        if key is not None:
+            filters = [*self.scope_filters(res, parent), Filter(res.item_key, "=", key)]
+            found = ctx.data.first(res.kind, filters)
+        if found is None:
+            raise SellError(404, "not_found", f"The {res.type} could not be found.")
+        return found
+
+    def cf_defs(self, ctx: Ctx, res: Resource) -> dict[str, dict[str, Any]]:
+        return customfields.definitions(ctx.data, res.custom_fields) if res.custom_fields else {}
+
+    # -- bodies -----------------------------------------------------------------------------
+
+    @staticmethod
+    async def envelope(request: Request, type_: str, meta_type: str | None = "") -> dict[str, Any]:
+        """`{"data": {...}, "meta": {"type": ...}?}`; meta is optional (§2.3), but a `meta.type`
+        that is sent names the payload's type (seed, "Body"): `meta_type` ("" = `type_`), or
+        None where the endpoint documents no type (any non-empty name then)."""
+        expected = type_ if meta_type == "" else meta_type
+        try:
+            body = plain_json().coerce("body", await json_body(request))
+        except (InvalidJson, Invalid):
+            raise SellError(400, "invalid_payload", "The request body is not valid JSON.") from None
+        if not isinstance(body, dict) or "data" not in body:
+            raise SellError(
+                422,
+                "missing",
+                "The request must carry a 'data' object.",
+                resource=type_,
+                field="/data",
+            )
+        if not isinstance(body["data"], dict):
+            raise SellError(
+                422,
+                "invalid_type",
+                "The attribute '/data' must be an object.",
+                resource=type_,
+                field="/data",
+            )
+        meta = body.get("meta")
+        if "meta" in body and not isinstance(meta, dict):
+            raise SellError(
+                422,
+                "invalid_type",
+                "The attribute '/meta' must be an object.",
+                resource=type_,
+                field="/meta",
+            )
+        if meta and "type" in meta:
+            sent = meta["type"]
+            if expected is None and not (isinstance(sent, str) and sent):
+                raise SellError(
+                    422,
+                    "invalid_type",
+                    "The attribute '/meta/type' must be a resource name.",
+                    resource=type_,
+                    field="/meta/type",
+                )
+            if expected is not None and sent != expected:
+                raise SellError(
+                    422,
+                    "incorrect_value",
+                    f"The attribute '/meta/type' must be '{expected}'.",
+                    resource=type_,
+                    field="/meta/type",
+                )
+        return dict(body["data"])
+
+    def clean(self, ctx: Ctx, res: Resource, body: Mapping[str, Any]) -> dict[str, Any]:
+        for key in body:
+            if key not in res.fields and key not in res.read_only:
+                raise unknown_attribute(key, res.type)
+        writable = {k: v for k, v in body.items() if k in res.fields}  # read-only: ignored
+        try:
+            out = coerce_fields(writable, res.fields, closed=True, check_required=False)
+        except Invalid as exc:
+            raise from_invalid(exc, res.type) from None
+        if "custom_fields" in out and res.custom_fields:
+            out["custom_fields"] = customfields.clean(
+                ctx.data, res.custom_fields, res.type, out["custom_fields"]
+            )
+        return out
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def validate(
+        self, ctx: Ctx, res: Resource, item: dict[str, Any], old: dict[str, Any] | None
+    ) -> None:
+        for field in res.required:
+            if item.get(field) in (None, "", []):
+                raise blank(field, res.type)
+        for field, kind in res.references.items():
+            value = item.get(field)
+            changed = old is None or old.get(field) != value
+            if value is not None and changed and ctx.data.get(kind, value) is None:
+                raise missing_ref(res, field, kind, value)
+        hooks(res).prepare(ctx, res, item, old)
+        if res.unique:
+            filters = [Filter(f, "=", item.get(f)) for f in res.unique]
+            for other in ctx.data.query(res.kind, filters + self.scope_filters(res, None), limit=2):
+                if other["id"] != item.get("id"):
+                    raise SellError(
+                        422,
+                        "already_exists",
+                        f"A {res.type} with this {' and '.join(res.unique)} already exists.",
+                        resource=res.type,
+                        field=f"/data/{res.unique[0]}",
+                    )
+
+    def after_write(
+        self, ctx: Ctx, res: Resource, item: dict[str, Any], old: dict[str, Any] | None
+    ) -> None:
+        if res.tag_type:
+            # tags need not exist to be assigned: they are created with the record (seed)
+            before = set(old["tags"]) if old else set()
+            for name in item["tags"]:
+                if name in before or ctx.data.first(
+                    "tag", [Filter("name", "=", name), Filter("resource_type", "=", res.tag_type)]
+                ):
+                    continue
+                ctx.data.insert(
+                    "tag",
+                    {
+                        "creator_id": ctx.user_id,
+                        "name": name,
+                        "resource_type": res.tag_type,
+                        "created_at": now(),
+                        "updated_at": now(),
+                    },
+                )
+        hooks(res).after_write(ctx, res, item, old)
+
+    def create(
+        self, ctx: Ctx, res: Resource, clean: dict[str, Any], parent: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        stamp = now()
+        item = {**res.template, **res.scope, **clean}
+        if "custom_fields" in item:
+            item["custom_fields"] = customfields.merge({}, item["custom_fields"])
+        for field in ("creator_id", "owner_id"):
+            if field in res.template and item.get(field) is None:
+                item[field] = ctx.user_id
+        if "created_at" in res.template:
+            item.update(created_at=stamp, updated_at=stamp)
+        if res.parent and parent is not None:
+            item[res.parent.field] = parent["id"]
+        with ctx.data.store.transaction():
+            self.validate(ctx, res, item, None)
+            created = ctx.data.insert(res.kind, item)
+            self.after_write(ctx, res, created, None)
+        return created
+
+    def update(
+        self, ctx: Ctx, res: Resource, old: dict[str, Any], clean: dict[str, Any]
+    ) -> dict[str, Any]:
+        # partial: only the sent attributes change; arrays (tags, prices) and objects are
+        # replaced whole, custom fields merge by name (null removes one)
+        item = {**old, **clean}
+        if "custom_fields" in clean:
+            item["custom_fields"] = customfields.merge(
+                old.get("custom_fields") or {}, clean["custom_fields"]
+            )
+        if "updated_at" in item:
+            item["updated_at"] = now()
+        with ctx.data.store.transaction():
+            self.validate(ctx, res, item, old)
+            ctx.data.replace(res.kind, item)
+            self.after_write(ctx, res, item, old)
+        return item
+
+    # -- generic handlers -------------------------------------------------------------------
+
+    async def list_items(self, request: Request, ctx: Ctx, user: User, res: Resource) -> Response:
+        items = request.query_params.multi_items()
+        query = parse_list_query(res, items, self.cf_defs(ctx, res))
+        parent = self.parent_of(ctx, res, request)
+        filters = [*self.scope_filters(res, parent), *query.filters]
+        rows = (
+            ctx.data.query(
+                res.kind,
+                filters,
+                query.order,
+                limit=query.per_page + 1,
+                offset=query.offset,
+                index=choose_index(res, filters, query.order),
+            )
+            if query.offset <= MAX_OFFSET
+            else []  # far past the end of any collection: an empty page (§2.2)
+        )
+        has_more = len(rows) > query.per_page  # one extra row instead of a count
+        out = [
+            {"data": present(ctx, res, row, query.includes), "meta": {"type": res.type}}
+            for row in rows[: query.per_page]
+        ]
+        base = ctx.base_url + request.url.path
+        meta = {
+            "type": "collection",
+            "count": len(out),
+            "links": links(base, items, query, count=len(out), has_more=has_more),
+        }
+        return json_response({"items": out, "meta": meta})
+
+    def includes_of(self, request: Request, res: Resource) -> tuple[str, ...]:
+        params = no_params(request, ("includes",) if res.includes else ())
+        return parse_includes(res, params["includes"]) if "includes" in params else ()
+
+    async def get_item(self, request: Request, ctx: Ctx, user: User, res: Resource) -> Response:
+        includes = self.includes_of(request, res)
+        item = self.find(ctx, res, request, self.parent_of(ctx, res, request))
+        return single(res.type, present(ctx, res, item, includes))
+
+    async def create_item(self, request: Request, ctx: Ctx, user: User, res: Resource) -> Response:
+        no_params(request)
+        self.require(user, "write")
+        parent = self.parent_of(ctx, res, request)
+        clean = self.clean(ctx, res, await self.envelope(request, res.type))
+        created = self.create(ctx, res, clean, parent)
+        return single(res.type, present(ctx, res, created))  # 200, as the live API (§3.1)
+
+    async def update_item(self, request: Request, ctx: Ctx, user: User, res: Resource) -> Response:
+        no_params(request)
+        self.require(user, "write")
+        old = self.find(ctx, res, request, self.parent_of(ctx, res, request))
+        clean = self.clean(ctx, res, await self.envelope(request, res.type))
+        return single(res.type, present(ctx, res, self.update(ctx, res, old, clean)))
+
+    async def delete_item(self, request: Request, ctx: Ctx, user: User, res: Resource) -> Response:
+        no_params(request)
+        self.require(user, "write")
+        me = ctx.data.get("user", user.id) or {}
+        if res.admin_delete and me.get("role") != "admin":
+            raise SellError(
+                403, "forbidden", f"A {res.type} can be removed only by an account administrator."
+            )
+        item = self.find(ctx, res, request, self.parent_of(ctx, res, request))
+        with ctx.data.store.transaction():
+            hooks(res).before_delete(ctx, res, item)
+            ctx.data.remove(res.kind, item["id"])
+        return Response(status_code=204)
+
+    async def upsert_item(self, request: Request, ctx: Ctx, user: User, res: Resource) -> Response:
+        """Create, or update the one record the filter query parameters match (§5.20, 3P)."""
+        params = single_values(request.query_params.multi_items())
+        defs = self.cf_defs(ctx, res)
+        filters: list[Filter] = []
+        for key, raw in params.items():
+            if key in res.filters and key != "ids":
+                try:
+                    filters += res.filters[key].build(raw)
+                except BadValue as exc:
+                    raise invalid_param(key, exc.why) from None
+            elif res.custom_fields and (match := CUSTOM_PARAM.match(key)):
+                filters.append(custom_field_filter(key, match.group(1), raw, defs))
+            else:
+                raise invalid_param(key, "unknown")
+        if not filters:
+            raise SellError(
+                400, "invalid_param", "An upsert needs at least one filter query parameter."
+            )
+        self.require(user, "write")
+        clean = self.clean(ctx, res, await self.envelope(request, res.type))
+        matches = ctx.data.query(res.kind, filters, limit=2)
+        if len(matches) > 1:
+            raise SellError(409, "conflict", f"More than one {res.type} matches the filters.")
+        if matches:
+            result = self.update(ctx, res, matches[0], clean)
+        else:
+            result = self.create(ctx, res, clean, None)
+        return single(res.type, present(ctx, res, result))
+
+    # -- special endpoints ------------------------------------------------------------------
+
+    async def account_self(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)
+        return single("account", strip(ctx.account, ()))
+
+    async def user_self(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)  # `/users/self?unknown=param` is the documented 400 (§4)
+        me = ctx.data.get("user", user.id)
+        if me is None:
+            raise SellError(404, "not_found", "The user could not be found.")
+        return single("user", present(ctx, BY_NAME["users"], me))
+
+    async def finish_enrollments(self, request: Request, ctx: Ctx, user: User) -> Response:
+        """Finish every active enrollment of one lead or contact; answers with them."""
+        no_params(request)
+        self.require(user, "write")
+        res = SEQUENCE_ENROLLMENTS
+        body = await self.envelope(request, res.type, None)  # no documented meta type
+        wanted = {
+            "resource_type": res.fields["resource_type"],
+            "resource_id": res.fields["resource_id"],
+        }
+        extra = [k for k in body if k not in wanted]
+        if extra:
+            raise unknown_attribute(extra[0], res.type)
+        if isinstance(body.get("resource_id"), str) and body["resource_id"].isdigit():
+            body["resource_id"] = int(body["resource_id"])  # the Zapier app sends a string
+        try:
+            target = coerce_fields(body, wanted, closed=True, check_required=False)
+        except Invalid as exc:
+            raise from_invalid(exc, res.type) from None
+        for field in wanted:
+            if field not in target:
+                raise blank(field, res.type)
+        filters = [
+            Filter("resource_type", "=", target["resource_type"]),
+            Filter("resource_id", "=", target["resource_id"]),
+            Filter("state", "=", "active"),
+        ]
+        finished = []
+        with ctx.data.store.transaction():
+            for row in ctx.data.query(res.kind, filters):
+                row.update(state="finished", updated_at=now())
+                finished.append(ctx.data.replace(res.kind, row))
+        items = [{"data": present(ctx, res, r), "meta": {"type": res.type}} for r in finished]
+        return json_response({"items": items, "meta": {"type": "collection", "count": len(items)}})
+
+    # -- Sync API (§6) ----------------------------------------------------------------------
+
+    def sync_present(self, ctx: Ctx, type_: str, record: dict[str, Any]) -> dict[str, Any]:
+        kind = SYNC_KINDS[type_]
+        if kind == "account":
+            return strip(record, ())
+        out = present(ctx, BY_KIND[kind], record)
+        if kind == "associated_contact":  # outside its deal's URL it needs its keys
+            out = {"id": record["id"], "deal_id": record["deal_id"], **out}
+        return out
+
+    async def sync_start(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)
+        self.require(user, "sync")
+        session = sync.start(ctx.data, sync.device_of(request.headers))
+        if session is None:
+            return Response(status_code=204)
+        return json_response(sync.session_body(session, ctx.base_url), 201)
+
+    async def sync_queue(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)
+        self.require(user, "sync")
+        device = sync.device_of(request.headers)
+        page = sync.next_page(
+            ctx.data,
+            device,
+            request.path_params["session_id"],
+            lambda t, r: self.sync_present(ctx, t, r),
+        )
+        return Response(status_code=204) if page is None else json_response(page)
+
+    async def sync_ack(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)
+        self.require(user, "sync")
+        device = sync.device_of(request.headers)
+        body = await self.envelope(request, "sync", None)  # no documented meta type for acks
+        sync.ack(ctx.data, device, sync.parse_ack_keys(body))
+        return Response(status_code=202)
+
+    async def not_found(self, request: Request, ctx: Ctx, user: User) -> Response:
+        raise SellError(404, "not_found", "Requested path was not found.")
+
+    # -- routing ----------------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        def route(path: str, handlers: Mapping[str, Handler], *args: Any) -> BaseRoute:
+            table = {method: self.endpoint(h, *args) for method, h in handlers.items()}
+            return resource(PREFIX + "/" + path, table, self.unsupported)
+
+        # literal paths first: `/users/self` and `/contacts/upsert` must not reach `{id}`
+        out = [
+            route("accounts/self", {"GET": self.account_self}),
+            route("users/self", {"GET": self.user_self}),
+            route("sync/start", {"POST": self.sync_start}),
+            route("sync/ack", {"POST": self.sync_ack}),
+            route("sync/{session_id}/queues/main", {"GET": self.sync_queue}),
+            route(
+                "sequence_enrollments/finish_ongoing_for_resource",
+                {"POST": self.finish_enrollments},
+            ),
+        ]
+        for res in RESOURCES:
+            if "upsert" in res.ops:
+                out.append(route(f"{res.path}/upsert", {"POST": self.upsert_item}, res))
+        for res in RESOURCES:
+            collection = {"GET": self.list_items, "POST": self.create_item}
+            out.append(
+                route(
+                    res.path,
+                    {
+                        m: h
+                        for m, h in collection.items()
+                        if {"GET": "list", "POST": "create"}[m] in res.ops
+                    },
+                    res,
+                )
+            )
+            item = {
+                "GET": ("get", self.get_item),
+                "PUT": ("update", self.update_item),
+                "DELETE": ("delete", self.delete_item),
+            }
+            handlers = {m: h for m, (op, h) in item.items() if op in res.ops}
+            if handlers:
+                out.append(route(res.item_path(), handlers, res))
+        # anything else under /v2 is Sell's 404, after the same auth and header checks
+        every = dict.fromkeys(ALL_METHODS, self.not_found)
+        out.append(route("{rest:path}", every))
+        return out
