@@ -6,6 +6,7 @@
 #   make contract VENDOR=clevertim              schemathesis: spec vs mock (or live, see README)
 #   make bench           benchmarks (speed and memory targets; never part of make test)
 #   make dist            spec artifacts (YAML, JSON, dereferenced) + wheels/sdists into dist/
+#   make docs            the documentation site into site/ (offline; Redoc pinned via npm ci)
 #   make clean           remove the virtualenv and caches
 
 PYTHON ?= python3
@@ -17,7 +18,7 @@ VENDOR ?=
 PORT ?= 8080
 
 .DEFAULT_GOAL := all
-.PHONY: all lint generate check-generated typecheck mock contract test bench dist clean help
+.PHONY: all lint generate check-generated typecheck mock contract test bench dist docs clean help
 
 # The venv is rebuilt when pyproject.toml changes; the marker file records a finished install.
 $(VENV)/.installed: pyproject.toml
@@ -67,9 +68,17 @@ bench: $(VENV)/.installed
 dist: $(VENV)/.installed
 	@$(PY) scripts/dist.py
 
+# Redocly CLI, pinned by package-lock.json; reinstalled only when the lock file changes.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+docs: $(VENV)/.installed node_modules/.package-lock.json
+	$(PY) scripts/build_docs.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site dist build
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site dist build node_modules .contract .bench
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed -n '1,13p' Makefile

@@ -1,0 +1,361 @@
+"""Build the documentation site: `make docs` -> site/ (works offline).
+
+    python scripts/build_docs.py [--contracts run|read] [--site DIR]
+
+1. Hand-written pages (docs/*.md) are copied into build/docs/src/; `<!-- vendors -->` in
+   docs/index.md becomes the vendor table.
+2. Per vendor, from specs/*.yaml (a new spec appears without touching this code):
+   build/docs/src/vendors/<vendor>.md (base URL and auth, quickstart with the generated client,
+   mock, contract tests, coverage, markers, decisions, sources) and
+   build/docs/src/reference/<vendor>.html, the whole spec rendered by Redoc with the pinned
+   Redocly CLI (package.json + package-lock.json, `npm ci` when node_modules is missing or
+   out of date), scripts inlined so the page needs no network.
+3. "Operations exercised by the contract tests" come from `.contract/<vendor>.json`, written by
+   scripts/contract.py after each run. With `--contracts run` (the default) a missing or stale
+   file is produced by `scripts/contract.py <vendor> --max-examples 5` when the runner writes
+   that file; otherwise (and always with `--contracts read`) the page says "not measured".
+4. mkdocs-material builds site/ from build/docs/mkdocs.yml (docs/mkdocs.yml plus the vendor
+   navigation) with `--strict`; site/.build.json records a digest of every input, so
+   `ensure_site()` (used by the tests) rebuilds only when something changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml  # type: ignore[import-untyped]  # no types-PyYAML in the dev extra
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from docs_pages import vendor_page, vendor_table  # noqa: E402
+from docs_spec import ROOT, ContractResult, Vendor, load_vendors  # noqa: E402
+
+DOCS = ROOT / "docs"
+WORK = ROOT / "build" / "docs"
+SITE = ROOT / "site"
+CONTRACT_DIR = ROOT / ".contract"
+REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"
+VENDORS_MARK = "<!-- vendors -->"
+NAV_MARK = "@vendors"
+MANIFEST = ".build.json"
+REDOC_TEMPLATE = DOCS / "redoc-template.hbs"  # Redocly's default page plus an offline-only CSP
+NOT_PAGES = ("mkdocs.yml", "*.hbs")  # files of docs/ that configure the build, not pages
+
+ContractMode = Literal["run", "read"]
+
+
+@dataclass
+class Built:
+    site: Path
+    vendors: list[Vendor]
+    contracts: dict[str, ContractResult | None]
+    seconds: float
+
+
+def log(message: str) -> None:
+    print(f"docs: {message}", file=sys.stderr, flush=True)
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+def input_digest() -> str:
+    """sha256 over everything the site is built from (not the contract results)."""
+    files = [
+        *sorted((ROOT / "specs").glob("*.yaml")),
+        *sorted(p for p in DOCS.rglob("*") if p.is_file()),
+        *sorted((ROOT / "scripts").glob("*docs*.py")),
+        ROOT / "scripts" / "contract.py",  # the contract section lists its targets
+        ROOT / "scripts" / "generator" / "vendors.yaml",
+        ROOT / "package-lock.json",
+        *sorted((ROOT / "mocks" / "crm_mocks" / "accounts").glob("*.json")),
+        *sorted((ROOT / "generated").glob("*/GENERATION.json")),
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_node_modules() -> None:
+    """`npm ci` when the pinned Redocly CLI is missing or differs from package-lock.json."""
+    lock = json.loads((ROOT / "package-lock.json").read_text("utf-8"))
+    wanted = lock["packages"]["node_modules/@redocly/cli"]["version"]
+    installed = ROOT / "node_modules" / "@redocly" / "cli" / "package.json"
+    if (
+        REDOCLY.exists()
+        and installed.exists()
+        and json.loads(installed.read_text("utf-8")).get("version") == wanted
+    ):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("docs: npm is needed for the API reference pages (Node 20+)")
+    log(f"npm ci (Redocly CLI {wanted})")
+    subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=ROOT,
+        check=True,
+        env=_node_env(),
+    )
+
+
+def _node_env() -> dict[str, str]:
+    # no telemetry, no update check: the build talks to no server
+    return {
+        **os.environ,
+        "REDOCLY_TELEMETRY": "off",
+        "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
+        "NO_UPDATE_NOTIFIER": "1",
+    }
+
+
+# --- contract results --------------------------------------------------------------------------
+
+
+def runner_writes_results() -> bool:
+    """Whether scripts/contract.py records `operations_tested` in .contract/<vendor>.json."""
+    runner = ROOT / "scripts" / "contract.py"
+    return runner.exists() and "operations_tested" in runner.read_text("utf-8")
+
+
+def contract_results(
+    vendors: list[Vendor], mode: ContractMode, folder: Path = CONTRACT_DIR
+) -> tuple[dict[str, ContractResult | None], dict[str, str]]:
+    results: dict[str, ContractResult | None] = {}
+    notes: dict[str, str] = {}
+
+    def stale(vendor: Vendor) -> bool:
+        path = folder / f"{vendor.slug}.json"
+        return path.exists() and path.stat().st_mtime < vendor.spec_path.stat().st_mtime
+
+    def run(vendor: Vendor) -> None:
+        log(f"contract run for {vendor.slug} (--max-examples 5)")
+        proc = subprocess.run(
+            [sys.executable, "scripts/contract.py", vendor.slug, "--max-examples", "5"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if not (folder / f"{vendor.slug}.json").exists():
+            log(f"contract run for {vendor.slug} wrote no result: {proc.stderr[-500:]}")
+
+    if mode == "run" and folder == CONTRACT_DIR and runner_writes_results():
+        todo = [v for v in vendors if stale(v) or not (folder / f"{v.slug}.json").exists()]
+        todo.sort(key=lambda v: -len(v.operations))  # the longest first: two at a time
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(run, todo))
+    for vendor in vendors:
+        result = vendor.contract_result(folder)
+        results[vendor.slug] = result
+        where = f"`.contract/{vendor.slug}.json`"
+        if result is None:
+            why = (
+                "the contract runner has not written it"
+                if runner_writes_results()
+                else "scripts/contract.py does not record the operations it tested yet"
+            )
+            notes[vendor.slug] = f"Contract coverage: not measured ({where} is absent: {why})."
+        else:
+            notes[vendor.slug] = (
+                f"Contract coverage from {where}: a run against the {result.target}, "
+                f"{result.cases} cases, {result.failures} failures"
+                + (" (stale: the spec changed after that run)." if stale(vendor) else ".")
+            )
+    return results, notes
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+
+def write_sources(
+    dest: Path,
+    vendors: list[Vendor],
+    contracts: dict[str, ContractResult | None],
+    notes: dict[str, str],
+) -> list[Path]:
+    """The Markdown sources of the site (hand-written pages + generated vendor pages) in
+    `dest`; returns every Markdown file written."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(DOCS, dest, ignore=shutil.ignore_patterns(*NOT_PAGES))
+    index = dest / "index.md"
+    if index.exists():
+        text = index.read_text("utf-8")
+        if VENDORS_MARK not in text:
+            raise SystemExit(f"docs: docs/index.md lost its {VENDORS_MARK} marker")
+        index.write_text(text.replace(VENDORS_MARK, vendor_table(vendors, contracts)), "utf-8")
+    (dest / "vendors").mkdir()
+    for vendor in vendors:
+        page = vendor_page(vendor, contracts.get(vendor.slug), notes.get(vendor.slug, ""))
+        (dest / "vendors" / f"{vendor.slug}.md").write_text(page, "utf-8")
+    return sorted(dest.rglob("*.md"))
+
+
+def markdown_sources(dest: Path) -> list[Path]:
+    """Write the Markdown sources without running anything (contract results as they are):
+    what tests/docs/test_snippets.py executes."""
+    vendors = load_vendors()
+    contracts, notes = contract_results(vendors, "read")
+    return write_sources(dest, vendors, contracts, notes)
+
+
+def start_references(dest: Path, vendors: list[Vendor]) -> list[tuple[Vendor, Any]]:
+    """Start one Redocly CLI per vendor (they run while the rest is built)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    started = []
+    for vendor in vendors:
+        cmd = [
+            str(REDOCLY),
+            "build-docs",
+            str(vendor.spec_path),
+            "--output",
+            str(dest / f"{vendor.slug}.html"),
+            "--title",
+            f"{vendor.title} — API reference",
+            "--template",
+            str(REDOC_TEMPLATE),
+            "--inlineBundle",
+        ]
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=_node_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append((vendor, proc))
+    return started
+
+
+def finish_references(started: list[tuple[Vendor, Any]], dest: Path) -> None:
+    for vendor, proc in started:
+        output, _ = proc.communicate()
+        page = dest / f"{vendor.slug}.html"
+        if proc.returncode != 0 or not page.exists():
+            raise SystemExit(f"docs: redocly build-docs failed for {vendor.slug}:\n{output}")
+        head = page.read_text("utf-8").split("<body>", 1)[0]
+        if "Content-Security-Policy" not in head or re.search(r"<(script|link)[^>]+http", head):
+            raise SystemExit(f"docs: {page.name} is not self-contained (see {REDOC_TEMPLATE})")
+
+
+def mkdocs_config(work: Path, src: Path, site: Path, vendors: list[Vendor]) -> Path:
+    config = yaml.safe_load((DOCS / "mkdocs.yml").read_text("utf-8"))
+    config["docs_dir"] = str(src)
+    config["site_dir"] = str(site)
+    nav: list[Any] = []
+    for entry in config.get("nav") or []:
+        if isinstance(entry, dict) and list(entry.values()) == [NAV_MARK]:
+            (title,) = entry
+            nav.append(
+                {
+                    title: [
+                        {
+                            v.name: [
+                                f"vendors/{v.slug}.md",  # titled by its heading
+                                {"API reference": f"reference/{v.slug}.html"},
+                            ]
+                        }
+                        for v in vendors
+                    ]
+                }
+            )
+        else:
+            nav.append(entry)
+    config["nav"] = nav
+    path = work / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
+
+
+# --- the build ---------------------------------------------------------------------------------
+
+
+def build(
+    site: Path = SITE,
+    contracts: ContractMode = "run",
+    work: Path = WORK,
+    specs: Path = ROOT / "specs",
+) -> Built:
+    started_at = time.monotonic()
+    vendors = load_vendors(specs)
+    if not vendors:
+        raise SystemExit("docs: no specs/*.yaml")
+    ensure_node_modules()
+    src = work / "src"
+    references = start_references(work / "reference", vendors)
+    try:
+        results, notes = contract_results(vendors, contracts)
+        write_sources(src, vendors, results, notes)
+    finally:
+        finish_references(references, work / "reference")
+    shutil.copytree(work / "reference", src / "reference")
+    config = mkdocs_config(work, src, site, vendors)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"docs: mkdocs build failed:\n{proc.stdout}{proc.stderr}")
+    manifest = {
+        "inputs": input_digest(),
+        "vendors": {v.slug: v.sha256 for v in vendors},
+        "contracts": {slug: r is not None for slug, r in results.items()},
+    }
+    (site / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    return Built(site, vendors, results, time.monotonic() - started_at)
+
+
+def ensure_site(site: Path = SITE) -> Path:
+    """site/ as built from the current inputs: rebuilt (without new contract runs) when
+    missing or out of date. For tests that need the built site."""
+    manifest = site / MANIFEST
+    if manifest.exists():
+        recorded = json.loads(manifest.read_text("utf-8")).get("inputs")
+        if recorded == input_digest():
+            return site
+    build(site, contracts="read")
+    return site
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--contracts",
+        choices=["run", "read"],
+        default="run",
+        help="run: produce missing .contract/<vendor>.json (default); read: only use existing",
+    )
+    parser.add_argument("--site", type=Path, default=SITE)
+    args = parser.parse_args(argv)
+    built = build(args.site.resolve(), contracts=args.contracts)
+    size = sum(p.stat().st_size for p in built.site.rglob("*") if p.is_file())
+    measured = [slug for slug, result in built.contracts.items() if result is not None]
+    print(
+        f"docs: {built.site.relative_to(ROOT) if built.site.is_relative_to(ROOT) else built.site}"
+        f" built in {built.seconds:.1f} s ({size / 1e6:.1f} MB, {len(built.vendors)} vendors; "
+        f"contract coverage measured for {', '.join(measured) or 'none'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
