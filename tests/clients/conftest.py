@@ -6,7 +6,7 @@ here, before pytest imports the test modules of this folder. That is the one mec
 test modules then simply `import clevertim_client`, `relenta_client`, ...
 
 `connect_client(mock, label)` builds a client with the package's own `connect()`, the demo
-user's credentials from the accounts file and `base_url=mock.api_url`, and closes it after
+user's credentials from the accounts file and `base_url=server_url(mock)`, and closes it after
 the test.
 """
 
@@ -19,6 +19,7 @@ import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -41,12 +42,26 @@ CONNECT: dict[str, tuple[str, tuple[str, ...]]] = {
 ConnectClient = Callable[..., Any]
 
 
+def server_url(mock: RunningMock) -> str:
+    """The `base_url` that points the vendor's generated client at the mock.
+
+    The spec's server decides where the operation paths start: Clevertim's server ends in
+    `/api` and its paths are `/contact`, so the client needs `mock.api_url`; Zendesk Sell's
+    server is the bare host and its paths carry `/v2` themselves, so the client needs the
+    mock's root. Either way it is the mock's root plus the path of the spec's server.
+    """
+    package, _ = CONNECT[mock.vendor]
+    default = importlib.import_module(f"{package}.connect").DEFAULT_SERVER
+    return mock.url + urlsplit(default).path.rstrip("/")
+
+
 @pytest.fixture
 def connect_client() -> Iterator[ConnectClient]:
     """Factory: `connect_client(mock, "demo", **connect_kwargs)` -> a client bound to the mock.
 
     The package's `connect()` is called with the label's credentials (in `connect()`'s argument
-    order) and `base_url=mock.api_url`; extra keyword arguments go to `connect()` as well.
+    order) and `base_url=server_url(mock)`; extra keyword arguments (`base_url` included) go to
+    `connect()` as well.
     """
     made: list[Any] = []
 
@@ -54,7 +69,8 @@ def connect_client() -> Iterator[ConnectClient]:
         package, keys = CONNECT[mock.vendor]
         connect = importlib.import_module(package).connect
         credentials = mock.credentials[label]
-        client = connect(*(credentials[key] for key in keys), base_url=mock.api_url, **kwargs)
+        kwargs.setdefault("base_url", server_url(mock))
+        client = connect(*(credentials[key] for key in keys), **kwargs)
         made.append(client)
         return client
 

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "c95b6a19a37079b940a2727e9d0fb259bc18d104284ae370f0df6133cd3c1370"
+SPEC_SHA256 = "f414c53f929da85ed478691a6169b6267d26396cfaf71da5d26f9a425c5ad978"
 API_VERSION = "v2.1"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

@@ -16,7 +16,6 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: DealUpdateRequest,
-    name: str | Unset = UNSET,
     contact_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     organization_id: int | Unset = UNSET,
@@ -31,8 +30,6 @@ def _get_kwargs(
         headers["Accept-Language"] = accept_language
 
     params: dict[str, Any] = {}
-
-    params["name"] = name
 
     params["contact_id"] = contact_id
 
@@ -142,7 +139,6 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DealUpdateRequest,
-    name: str | Unset = UNSET,
     contact_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     organization_id: int | Unset = UNSET,
@@ -160,7 +156,6 @@ def sync_detailed(
     `createDeal` needs (`422` otherwise).
 
     Args:
-        name (str | Unset): Exact name to match.
         contact_id (int | Unset): Contact id to match.
         owner_id (int | Unset): Owner user id to match.
         organization_id (int | Unset): Organization contact id to match.
@@ -182,7 +177,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        name=name,
         contact_id=contact_id,
         owner_id=owner_id,
         organization_id=organization_id,
@@ -204,7 +198,6 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DealUpdateRequest,
-    name: str | Unset = UNSET,
     contact_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     organization_id: int | Unset = UNSET,
@@ -222,7 +215,6 @@ def sync(
     `createDeal` needs (`422` otherwise).
 
     Args:
-        name (str | Unset): Exact name to match.
         contact_id (int | Unset): Contact id to match.
         owner_id (int | Unset): Owner user id to match.
         organization_id (int | Unset): Organization contact id to match.
@@ -245,7 +237,6 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
-        name=name,
         contact_id=contact_id,
         owner_id=owner_id,
         organization_id=organization_id,
@@ -261,7 +252,6 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DealUpdateRequest,
-    name: str | Unset = UNSET,
     contact_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     organization_id: int | Unset = UNSET,
@@ -279,7 +269,6 @@ async def asyncio_detailed(
     `createDeal` needs (`422` otherwise).
 
     Args:
-        name (str | Unset): Exact name to match.
         contact_id (int | Unset): Contact id to match.
         owner_id (int | Unset): Owner user id to match.
         organization_id (int | Unset): Organization contact id to match.
@@ -301,7 +290,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        name=name,
         contact_id=contact_id,
         owner_id=owner_id,
         organization_id=organization_id,
@@ -321,7 +309,6 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DealUpdateRequest,
-    name: str | Unset = UNSET,
     contact_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     organization_id: int | Unset = UNSET,
@@ -339,7 +326,6 @@ async def asyncio(
     `createDeal` needs (`422` otherwise).
 
     Args:
-        name (str | Unset): Exact name to match.
         contact_id (int | Unset): Contact id to match.
         owner_id (int | Unset): Owner user id to match.
         organization_id (int | Unset): Organization contact id to match.
@@ -363,7 +349,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
-            name=name,
             contact_id=contact_id,
             owner_id=owner_id,
             organization_id=organization_id,
