@@ -47,6 +47,7 @@ typecheck: $(VENV)/.installed
 	  (cd generated/$$v-client && ../../$(BIN)/mypy --strict --cache-dir ../../.mypy_cache/$$v $$pkg) || exit 1; \
 	done
 	@$(BIN)/mypy --strict --cache-dir .mypy_cache/mocks mocks/crm_mocks
+	@$(BIN)/mypy --strict --cache-dir .mypy_cache/scripts scripts/*.py  # generator/modules is checked inside each client
 
 mock: $(VENV)/.installed
 	@test -n "$(VENDOR)" || { echo "usage: make mock VENDOR=<$(VENDORS)> [PORT=8080]"; exit 2; }

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml  # type: ignore[import-untyped]  # no types-PyYAML in the dev extra
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

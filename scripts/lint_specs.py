@@ -24,7 +24,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import referencing.exceptions
-import yaml  # type: ignore[import-untyped,unused-ignore]
+import yaml
 from jsonschema import Draft202012Validator, validators  # type: ignore[import-untyped]
 from jsonschema.exceptions import (  # type: ignore[import-untyped]
     SchemaError,
