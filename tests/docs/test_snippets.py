@@ -15,8 +15,7 @@ For each block:
   fixtures its parameters name (`def test_x(clevertim_mock)`), as pytest would.
 
 Blocks must be self-contained. A block that raises (an import that moved, an operation that
-changed, an `assert` in the block) fails its test. README blocks that only illustrate code the
-reader writes are listed in ILLUSTRATIVE with the reason, and skipped.
+changed, an `assert` in the block) fails its test. No block is exempt.
 """
 
 from __future__ import annotations
@@ -43,11 +42,6 @@ FENCE = re.compile(
 IMPORT = re.compile(r"^\s*(?:from|import)\s+(\w+)", re.M)
 
 #: (file, text the block contains) -> why it is not executed
-ILLUSTRATIVE = {
-    ("README.md", "my_code.sync_contacts"): (
-        "illustrates the reader's own test: calls their `my_code`, which does not exist here"
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -115,9 +109,6 @@ def run_snippet(snippet: Snippet, request: pytest.FixtureRequest) -> dict[str, A
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[s.id for s in SNIPPETS])
 def test_snippet_runs(snippet: Snippet, request: pytest.FixtureRequest) -> None:
-    for (page, marker), reason in ILLUSTRATIVE.items():
-        if snippet.page == page and marker in snippet.code:
-            pytest.skip(reason)
     run_snippet(snippet, request)
 
 
@@ -127,12 +118,6 @@ def test_every_vendor_page_and_readme_have_snippets() -> None:
     assert "README.md" in pages
     for spec in sorted((ROOT / "specs").glob("*.yaml")):
         assert f"vendors/{spec.stem}.md" in pages, f"no runnable example for {spec.stem}"
-
-
-def test_illustrative_blocks_still_exist() -> None:
-    """A skip reason must not outlive the block it excuses."""
-    for page, marker in ILLUSTRATIVE:
-        assert any(s.page == page and marker in s.code for s in SNIPPETS), (page, marker)
 
 
 def test_a_snippet_that_no_longer_works_fails(request: pytest.FixtureRequest) -> None:
