@@ -1,0 +1,108 @@
+"""The client pipeline (scripts/generate.py): what it derives from a spec, and how it fails."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import generate
+import pytest
+import yaml
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+SMALL_SPEC = """
+openapi: 3.1.0
+info: {title: Tiny, version: "1.2"}
+servers:
+  - url: "https://{account}.example.com/api"
+    variables: {account: {default: a}}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: ids, in: query, style: form, explode: false,
+           schema: {type: array, items: {type: integer}}}
+        - {name: tags, in: query, schema: {type: array, items: {type: string}}}
+        - {name: address, in: query, style: deepObject,
+           schema: {type: object, properties: {city: {type: string}}}}
+        - {name: page, in: query, schema: {type: integer}}
+        - {name: per_page, in: query, schema: {type: integer}}
+      x-pagination: {page_param: page, size_param: per_page, items: /items}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {$ref: "#/components/schemas/Thing"}}
+components:
+  schemas:
+    Thing: {type: object, properties: {id: {type: integer}}}
+"""
+
+
+def small_spec() -> dict[str, Any]:
+    spec: dict[str, Any] = yaml.safe_load(SMALL_SPEC)
+    return spec
+
+
+def test_wire_fixes_and_pagination_are_read_from_the_spec() -> None:
+    wire, paginated = generate.pipeline_data(small_spec())
+    assert wire.comma_joined == ["list_things ids"]  # explode: false only, not `tags`
+    assert wire.deep_object == ["list_things address"]
+    (page,) = paginated
+    assert (page.endpoint, page.page_param, page.size_param) == ("list_things", "page", "per_page")
+    assert (page.items_path, page.next_path, page.item_type) == (["items"], None, "Thing")
+
+
+def test_a_pagination_pointer_that_does_not_resolve_stops_generation() -> None:
+    spec = small_spec()
+    spec["paths"]["/things"]["get"]["x-pagination"]["items"] = "/records"
+    with pytest.raises(generate.PipelineError, match="no property 'records'"):
+        generate.pipeline_data(spec)
+
+
+def test_an_upstream_template_change_stops_generation_instead_of_shipping_without_a_fix() -> None:
+    with pytest.raises(generate.PipelineError, match="upstream template x changed"):
+        generate._patch("text without the anchor", "params[name] = value", "fixed", "x")
+
+
+def test_package_versions_are_pep440_and_name_generator_and_spec() -> None:
+    version = generate.package_version("2012-11.1", b"spec bytes")
+    assert Version(version).public == "2012.11.1"
+    assert version.startswith("2012.11.1+oapc.") and ".spec." in version
+    assert generate.package_version("v3.1", b"a") != generate.package_version("v3.1", b"b")
+
+
+@pytest.fixture
+def scratch_vendor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the pipeline's inputs where a test may put its own spec."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    monkeypatch.setattr(generate, "SPECS", specs)
+    return specs
+
+
+def test_a_generator_warning_fails_the_build(scratch_vendor: Path, tmp_path: Path) -> None:
+    spec = copy.deepcopy(yaml.safe_load((ROOT / "specs" / "relenta.yaml").read_text()))
+    # a response media type the generator does not know: it warns and drops it
+    spec["paths"]["/custom_field.list.json"]["get"]["responses"]["200"]["content"] = {
+        "application/x-unknown": {"schema": {"type": "string"}}
+    }
+    (scratch_vendor / "relenta.yaml").write_text(yaml.safe_dump(spec))
+    with pytest.raises(generate.PipelineError, match="openapi-python-client generate failed"):
+        generate.build("relenta", tmp_path / "out")
+
+
+def test_generation_is_deterministic_and_matches_the_committed_client(tmp_path: Path) -> None:
+    first = generate.build("relenta", tmp_path / "a")
+    second = generate.build("relenta", tmp_path / "b")
+    assert generate.differences(first, second) == []
+    assert generate.differences(generate.client_dir("relenta"), first) == []
