@@ -7,15 +7,14 @@ thing in a copy of it and checks that exactly the expected rule (and no other) r
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import lint_specs as gate  # scripts/ is on sys.path (tests/conftest.py)
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,18 +22,6 @@ SCRIPT = ROOT / "scripts" / "lint_specs.py"
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minimal.yaml"
 
 
-def _import_gate() -> ModuleType:
-    if "lint_specs" in sys.modules:
-        return sys.modules["lint_specs"]
-    spec = importlib.util.spec_from_file_location("lint_specs", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lint_specs"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gate = _import_gate()
 BASE: dict[str, Any] = gate.load_spec(FIXTURE).document
 Doc = dict[str, Any]
 
