@@ -246,18 +246,11 @@ def available() -> list[str]:
 
 
 def spec_server_path(vendor: str) -> str:
-    """The path part of the spec's first server (`/api`, `/api/v3`, or "" when the spec's
-    paths carry the whole path, like Sell's `/v2/...`): where the mock serves the spec."""
-    from urllib.parse import urlsplit
-
+    """Where the mock serves specs/<vendor>.yaml's paths (see spec_servers)."""
     import yaml
+    from spec_servers import server_path
 
-    spec = yaml.safe_load((ROOT / "specs" / f"{vendor}.yaml").read_text("utf-8"))
-    server = spec["servers"][0]
-    url = str(server["url"])
-    for name, variable in (server.get("variables") or {}).items():
-        url = url.replace("{" + name + "}", str(variable.get("default", name)))
-    return urlsplit(url).path.rstrip("/")
+    return server_path(yaml.safe_load((ROOT / "specs" / f"{vendor}.yaml").read_text("utf-8")))
 
 
 def _toml_value(value: Any) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import spec_servers
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,15 +158,11 @@ class Vendor:
 
     def server_url(self, index: int = 0) -> str:
         """servers[index].url with its variables at their defaults."""
-        server = self.servers[index]
-        url = str(server["url"])
-        for name, variable in (server.get("variables") or {}).items():
-            url = url.replace("{" + name + "}", str(variable.get("default", name)))
-        return url
+        return spec_servers.server_url(self.spec, index)
 
     def server_path(self) -> str:
         """The path part of the first server: where a mock serves the spec's paths."""
-        return re.sub(r"^[a-z]+://[^/]+", "", self.server_url()).rstrip("/")
+        return spec_servers.server_path(self.spec)
 
     # --- analysis ----------------------------------------------------------------------------
 

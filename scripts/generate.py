@@ -35,6 +35,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from spec_servers import server_path
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 OUTPUT = ROOT / "generated"
@@ -412,18 +414,13 @@ def _readme_context(
     example = {**locate(gets[0] if gets else paginated[0].endpoint), "result": "result", "args": ""}
     args = [f'"<{p["param"]}>"' for p in ctx["secret_params"]]
     live = args + [f'{v["name"]}="<{v["name"]}>"' for v in ctx["variables"]]
-    mock = args + ['base_url="http://127.0.0.1:8080' + _server_path(ctx["server_url"]) + '"']
+    mock = args + ['base_url="http://127.0.0.1:8080' + server_path(doc) + '"']
     return {
         "connect_example": ", ".join(live),
         "mock_example": ", ".join(mock),
         "example": example,
         "paginated": locate(paginated[0].endpoint) if paginated else None,
     }
-
-
-def _server_path(url: str) -> str:
-    rest = url.split("://", 1)[-1]
-    return "/" + rest.split("/", 1)[1] if "/" in rest else ""
 
 
 def build(vendor: str, dest_root: Path) -> Path:
