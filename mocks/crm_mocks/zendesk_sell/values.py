@@ -7,6 +7,7 @@ become 2-place strings, deal values numbers (formatted again on the way out, §5
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
@@ -63,32 +64,28 @@ def decimal_text(number: Decimal) -> str:
     return f"{cents(number):f}"
 
 
-def datetime_field(*, nullable: bool = True) -> Field:
+def _parsed_text(parse: Callable[[str], Any], expected: str, nullable: bool) -> Field:
+    """A string field whose text must parse (dates, date-times); the parsed form is kept."""
+
     def coerce(name: str, value: Any) -> Any:
         if value is None and nullable:
             return None
         if not isinstance(value, str):
             raise Invalid(name, "must be a string", "type")
         try:
-            return parse_datetime(value)
+            return parse(value)
         except ValueError:
-            raise Invalid(name, "must be an ISO 8601 date-time", "format") from None
+            raise Invalid(name, f"must be {expected}", "format") from None
 
     return Field(coerce)
+
+
+def datetime_field(*, nullable: bool = True) -> Field:
+    return _parsed_text(parse_datetime, "an ISO 8601 date-time", nullable)
 
 
 def date_field(*, nullable: bool = True) -> Field:
-    def coerce(name: str, value: Any) -> Any:
-        if value is None and nullable:
-            return None
-        if not isinstance(value, str):
-            raise Invalid(name, "must be a string", "type")
-        try:
-            return parse_date(value)
-        except ValueError:
-            raise Invalid(name, "must be a date (YYYY-MM-DD)", "format") from None
-
-    return Field(coerce)
+    return _parsed_text(parse_date, "a date (YYYY-MM-DD)", nullable)
 
 
 def decimal_field(*, nullable: bool = True, as_number: bool = False) -> Field:
