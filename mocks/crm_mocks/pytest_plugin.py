@@ -42,14 +42,17 @@ class RunningMock:
     mock: VendorMock = field(repr=False)
     server: BackgroundServer = field(repr=False)
 
-    def _call(self, method: str, path: str) -> Any:
-        req = urllib.request.Request(self.url + path, method=method)
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        # a JSON body: control calls that change state must not be "simple" requests
+        headers = {} if body is None else {"Content-Type": "application/json"}
+        req = urllib.request.Request(self.url + path, data, headers, method=method)
         with urllib.request.urlopen(req, timeout=10) as response:  # loopback only
             return json.loads(response.read())
 
     def reset(self) -> None:
         """Forget all data (demo users and seed data are re-created)."""
-        self._call("POST", "/__mock__/reset")
+        self._call("POST", "/__mock__/reset", {})
 
     def requests(self) -> list[dict[str, Any]]:
         """Requests received since the last reset (secret headers redacted)."""
