@@ -10,11 +10,34 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks.core.accounts import load_accounts
+
+
+class Target(Protocol):
+    """A running mock: a `RunningMock` of the fixtures, or a `crm-mock` process."""
+
+    @property
+    def vendor(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def credentials(self) -> Mapping[str, Mapping[str, str]]: ...
+
+
+@dataclass(frozen=True)
+class Served:
+    """A `crm-mock` process serving the shipped demo accounts at `url`."""
+
+    vendor: str
+    url: str
+
+    @property
+    def credentials(self) -> Mapping[str, Mapping[str, str]]:
+        return {u.label: dict(u.credentials) for a in load_accounts(self.vendor) for u in a.users}
 
 
 def _basic(user: str, password: str) -> str:
@@ -28,22 +51,45 @@ class Request:
     body: bytes = b""
 
 
+Body = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class VendorOps:
     """How to write and read one record of a vendor; `fields` are two independent text fields."""
 
     name: str
-    headers: Callable[[RunningMock], dict[str, str]]
-    create: Callable[[], Request]
+    headers: Callable[[Target], dict[str, str]]
+    create_path: str  # POSTed
+    create_body: Callable[[Body], Any]  # the vendor's create body around some fields
     created_id: Callable[[Any], int]
-    update: Callable[[int, str, str], Request]
-    delete: Callable[[int], Request] | None
-    read: Callable[[int], Request]
+    update_at: Callable[[int], tuple[str, str]]  # method and path of an update
+    update_body: Callable[[int, Body], Any]
+    delete_path: Callable[[int], str] | None  # DELETEd; None: the vendor has no delete
+    read_path: Callable[[int], str]
     #: the record's fields from a successful read (None when the read says it does not exist)
     fields_of: Callable[[int, int, Any], dict[str, Any] | None]
     fields: tuple[str, str]
     ok: tuple[int, ...]  # statuses of a successful update/delete
     missing: int  # status for a record that does not exist
+    #: read paths whose query or id a hostile-input test may replace
+    list_path: str
+
+    def create(self, extra: Body | None = None) -> Request:
+        return Request("POST", self.create_path, _json(self.create_body(extra or {})))
+
+    def update(self, rid: int, field: str, value: Any) -> Request:
+        return self.update_with(rid, {field: value})
+
+    def update_with(self, rid: int, fields: Body) -> Request:
+        method, path = self.update_at(rid)
+        return Request(method, path, _json(self.update_body(rid, fields)))
+
+    def delete(self, rid: int) -> Request | None:
+        return None if self.delete_path is None else Request("DELETE", self.delete_path(rid))
+
+    def read(self, rid: int) -> Request:
+        return Request("GET", self.read_path(rid))
 
 
 def _clevertim_fields(rid: int, status: int, body: Any) -> dict[str, Any] | None:
@@ -64,7 +110,8 @@ def _bantam_fields(rid: int, status: int, body: Any) -> dict[str, Any] | None:
 
 
 def _json(value: Any) -> bytes:
-    return json.dumps(value).encode()
+    # ASCII escapes keep lone surrogates ("\ud800") expressible, as a client could send them
+    return json.dumps(value, ensure_ascii=True).encode()
 
 
 VENDORS: dict[str, VendorOps] = {
@@ -74,15 +121,18 @@ VENDORS: dict[str, VendorOps] = {
             "Authorization": _basic(m.credentials["demo"]["token"], "X"),
             "Content-Type": "application/json",
         },
-        lambda: Request("POST", "/api/case", _json({"name": "start"})),
+        "/api/case",
+        lambda extra: {"name": "start", **extra},
         lambda body: int(body["content"][0]["id"]),
-        lambda rid, field, value: Request("PUT", f"/api/case/{rid}", _json({field: value})),
-        lambda rid: Request("DELETE", f"/api/case/{rid}"),
-        lambda rid: Request("GET", f"/api/case/{rid}"),
+        lambda rid: ("PUT", f"/api/case/{rid}"),
+        lambda rid, fields: fields,
+        lambda rid: f"/api/case/{rid}",
+        lambda rid: f"/api/case/{rid}",
         _clevertim_fields,
         ("name", "description"),
         (200,),
         404,
+        "/api/case",
     ),
     "zendesk-sell": VendorOps(
         "zendesk-sell",
@@ -92,17 +142,18 @@ VENDORS: dict[str, VendorOps] = {
             "Accept": "application/json",
             "Content-Type": "application/json",
         },
-        lambda: Request("POST", "/v2/contacts", _json({"data": {"last_name": "start"}})),
+        "/v2/contacts",
+        lambda extra: {"data": {"last_name": "start", **extra}},
         lambda body: int(body["data"]["id"]),
-        lambda rid, field, value: Request(
-            "PUT", f"/v2/contacts/{rid}", _json({"data": {field: value}})
-        ),
-        lambda rid: Request("DELETE", f"/v2/contacts/{rid}"),
-        lambda rid: Request("GET", f"/v2/contacts/{rid}"),
+        lambda rid: ("PUT", f"/v2/contacts/{rid}"),
+        lambda rid, fields: {"data": fields},
+        lambda rid: f"/v2/contacts/{rid}",
+        lambda rid: f"/v2/contacts/{rid}",
         _sell_fields,
         ("first_name", "title"),
         (200, 204),
         404,
+        "/v2/contacts",
     ),
     "relenta": VendorOps(
         "relenta",
@@ -110,17 +161,18 @@ VENDORS: dict[str, VendorOps] = {
             "X-Relenta-Department-Key": m.credentials["demo"]["department_key"],
             "Content-Type": "application/json",
         },
-        lambda: Request("POST", "/api/v3/contact.save.json", _json({"full_name": "Start"})),
+        "/api/v3/contact.save.json",
+        lambda extra: {"full_name": "Start", **extra},
         lambda body: int(body["data"]["id"]),
-        lambda rid, field, value: Request(
-            "POST", "/api/v3/contact.save.json", _json({"id": rid, field: value})
-        ),
+        lambda rid: ("POST", "/api/v3/contact.save.json"),
+        lambda rid, fields: {"id": rid, **fields},
         None,  # Relenta's API has no delete (fact sheet: list and save only)
-        lambda rid: Request("GET", "/api/v3/contact.list.json?page_size=500"),
+        lambda rid: "/api/v3/contact.list.json?page_size=500",
         _relenta_fields,
         ("title", "company"),
         (200,),
         404,
+        "/api/v3/contact.list.json",
     ),
     "bantam-live": VendorOps(
         "bantam-live",
@@ -131,15 +183,18 @@ VENDORS: dict[str, VendorOps] = {
             "Accept": "application/json",
             "Content-Type": "application/json",
         },
-        lambda: Request("POST", "/api/contacts", _json({"type": "Person", "first_name": "s"})),
+        "/api/contacts",
+        lambda extra: {"type": "Person", "first_name": "start", **extra},
         lambda body: int(body["id"]),
-        lambda rid, field, value: Request("PUT", f"/api/contacts/{rid}", _json({field: value})),
-        lambda rid: Request("DELETE", f"/api/contacts/{rid}"),
-        lambda rid: Request("GET", f"/api/contacts/{rid}"),
+        lambda rid: ("PUT", f"/api/contacts/{rid}"),
+        lambda rid, fields: fields,
+        lambda rid: f"/api/contacts/{rid}",
+        lambda rid: f"/api/contacts/{rid}",
         _bantam_fields,
         ("first_name", "last_name"),
         (200,),
         404,
+        "/api/contacts",
     ),
 }
 
@@ -147,14 +202,17 @@ VENDORS: dict[str, VendorOps] = {
 class Raw:
     """One request over its own connection, whose body can be sent in pieces."""
 
-    def __init__(self, mock: RunningMock, request: Request, timeout: float = 10) -> None:
+    def __init__(
+        self, mock: Target, request: Request, timeout: float = 10, declared: int | None = None
+    ) -> None:
         host, _, port = mock.url.removeprefix("http://").rpartition(":")
         self.conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
         self.request = request
         self.conn.putrequest(request.method, request.path, skip_accept_encoding=True)
         for name, value in VENDORS[mock.vendor].headers(mock).items():
             self.conn.putheader(name, value)
-        self.conn.putheader("Content-Length", str(len(request.body)))
+        length = len(request.body) if declared is None else declared
+        self.conn.putheader("Content-Length", str(length))
         self.conn.endheaders()
 
     def send(self, part: bytes) -> Raw:
@@ -180,7 +238,7 @@ class Raw:
             self.conn.close()
 
 
-def call(mock: RunningMock, request: Request) -> tuple[int, Any]:
+def call(mock: Target, request: Request) -> tuple[int, Any]:
     """Send a whole request; the status and the parsed JSON body (None when not JSON)."""
     status, raw = Raw(mock, request).whole().response()
     try:
@@ -189,14 +247,14 @@ def call(mock: RunningMock, request: Request) -> tuple[int, Any]:
         return status, None
 
 
-def create(mock: RunningMock) -> int:
+def create(mock: Target) -> int:
     ops = VENDORS[mock.vendor]
     status, body = call(mock, ops.create())
     assert status in (200, 201), (status, body)
     return ops.created_id(body)
 
 
-def read(mock: RunningMock, rid: int) -> dict[str, Any] | None:
+def read(mock: Target, rid: int) -> dict[str, Any] | None:
     ops = VENDORS[mock.vendor]
     status, body = call(mock, ops.read(rid))
     assert status in (200, ops.missing), (status, body)

@@ -10,7 +10,9 @@ read-modify-write is still one store transaction, for callers on other threads).
 
 The limit keeps one request from filling memory or the store: a body larger than
 `max_bytes` (declared by Content-Length or found while reading) is answered 413 in the
-vendor's error shape and never reaches a handler.
+vendor's error shape and never reaches a handler. The rest of such a body is read and thrown
+away (up to a few times the limit) before answering, so a client still sending it gets the 413
+rather than a connection reset; a body declared larger than that is answered at once.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+_DRAIN_FACTOR = 4  # how much of a too-large body is still read (and dropped) before the 413
 _SCOPE_KEY = "crm_mocks.body"
 
 TooLarge = Callable[[Request, int], Response]
@@ -60,7 +63,8 @@ class BufferedBody:
             return
         declared = _declared_length(scope)
         if declared is not None and declared > self.max_bytes:
-            await self._refuse(scope, receive, send)
+            drain = declared <= self.max_bytes * _DRAIN_FACTOR
+            await self._refuse(scope, receive, send, drain=drain)
             return
         chunks: list[bytes] = []
         size = 0
@@ -71,7 +75,8 @@ class BufferedBody:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+                more = bool(message.get("more_body", False))
+                await self._refuse(scope, receive, send, drain=more, drained=size)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -88,8 +93,16 @@ class BufferedBody:
 
         await self.app({**scope, _SCOPE_KEY: body}, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, *, drain: bool, drained: int = 0
+    ) -> None:
+        while drain and drained <= self.max_bytes * _DRAIN_FACTOR:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            drained += len(message.get("body", b""))
+            drain = bool(message.get("more_body", False))
         response = self.too_large(Request(scope), self.max_bytes)
-        # the rest of the body is not read: the server closes the connection after answering
+        # what is left of the body is not read: the connection cannot carry another request
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
