@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from .core.app import VendorMock, build_app, create_vendor
+from .core.body import DEFAULT_MAX_BODY_BYTES
 from .core.server import BackgroundServer
 from .registry import VENDORS, vendor_class
 
@@ -63,11 +64,15 @@ class RunningMock:
 
 
 def start_mock(
-    vendor: str, options: Mapping[str, Any] | None = None, db: str | None = None
+    vendor: str,
+    options: Mapping[str, Any] | None = None,
+    db: str | None = None,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> RunningMock:
     """Start a vendor mock on 127.0.0.1 and a free port, in a background thread."""
     mock = create_vendor(vendor_class(vendor), db=db, options=options)
-    server = BackgroundServer(build_app(mock)).start()
+    server = BackgroundServer(build_app(mock, max_body_bytes=max_body_bytes)).start()
     credentials = {
         user.label: dict(user.credentials)
         for account in mock.directory.accounts.values()

@@ -56,7 +56,7 @@ def redact_query(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
     if not any(is_secret_name(k) for k, _ in pairs):
         return query
-    return urlencode([(k, REDACTED if is_secret_name(k) else v) for k, v in pairs])
+    return urlencode([(k, REDACTED if is_secret_name(k) else v) for k, v in pairs], safe="[]")
 
 
 def redact_body(text: str, content_type: str) -> str:
