@@ -1,0 +1,168 @@
+"""`crm-mock` as a user runs it: clean errors, the real address, and a --db file that survives.
+
+Everything binds 127.0.0.1 (or nothing at all: the refused and unbindable hosts never get a
+socket); each server process is stopped by the test that started it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CRM_MOCK = str(Path(sys.executable).parent / "crm-mock")
+AUTH = ("demo-token", "X")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CRM_MOCK, *args], capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "99999"], "--port: must be a number from 0 to 65535, not '99999'"),
+        (["--port", "-1"], "--port: must be a number from 0 to 65535, not '-1'"),
+        (["--db", "/nonexistent/dir/x.db"], "the directory /nonexistent/dir does not exist"),
+        (["--db", "/"], "is a directory"),
+        (["--host", "0.0.0.0"], "not a loopback address"),
+        (["--max-body-size", "lots"], "expected a size such as 10M"),
+    ],
+)
+def test_bad_arguments_are_one_clean_line_and_status_2(args: list[str], message: str) -> None:
+    result = run("clevertim", *args)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "API at" not in result.stderr
+
+
+def test_a_db_that_is_not_sqlite_is_refused_and_left_alone(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my precious notes\n" * 100)
+    result = run("clevertim", "--db", str(notes))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "cannot be used as a SQLite database" in result.stderr
+    assert notes.read_text() == "my precious notes\n" * 100
+
+
+def test_an_unbindable_address_says_so_without_announcing_an_api() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run("clevertim", "--port", str(taken.getsockname()[1]))
+    assert result.returncode == 1 and "cannot listen on 127.0.0.1:" in result.stderr
+    assert "API at" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_allow_remote_warns_before_binding() -> None:
+    # 192.0.2.1 is TEST-NET-1: never a local address, so nothing is bound or reached
+    result = run("clevertim", "--host", "192.0.2.1", "--allow-remote")
+    assert "WARNING: serving on 192.0.2.1" in result.stderr
+    assert result.returncode == 1 and "cannot listen on 192.0.2.1" in result.stderr
+
+
+class Server:
+    """`crm-mock clevertim --port 0 [--db FILE]`; the URL is read from what it prints."""
+
+    def __init__(self, tmp_path: Path, *args: str) -> None:
+        self.log = tmp_path / f"stderr-{time.monotonic_ns()}.log"
+        self.proc = subprocess.Popen(
+            [CRM_MOCK, "clevertim", "--port", "0", "--log-level", "warning", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("wb"),
+        )
+        deadline = time.monotonic() + 20
+        while "API at " not in self.log.read_text():
+            assert self.proc.poll() is None and time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.02)
+        self.api = self.log.read_text().split("API at ", 1)[1].split()[0]
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        self.proc.send_signal(sig)
+        self.proc.wait(15)
+
+
+def test_port_0_prints_the_port_it_got(tmp_path: Path) -> None:
+    server = Server(tmp_path)
+    try:
+        assert not server.api.startswith("http://127.0.0.1:0/")
+        assert httpx.get(server.api + "/case", auth=AUTH).json() == {"status": "OK", "content": []}
+    finally:
+        server.stop()
+    assert server.proc.returncode in STOPPED
+
+
+# uvicorn shuts down gracefully on SIGTERM, then re-raises the signal so the exit status says so
+STOPPED = (0, -signal.SIGTERM)
+
+
+def _burst(api: str, acknowledged: list[int], stop: threading.Event) -> None:
+    with httpx.Client(auth=AUTH, timeout=5) as client:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                response = client.post(api + "/case", json={"name": f"case {n}"})
+            except httpx.TransportError:
+                return  # the server died mid-request: that write was never acknowledged
+            if response.status_code == 200:
+                acknowledged.append(response.json()["content"][0]["id"])
+
+
+def test_kill_9_during_a_write_burst_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    db = tmp_path / "state.db"
+    server = Server(tmp_path, "--db", str(db))
+    acknowledged: list[int] = []
+    stop = threading.Event()
+    writers = [
+        threading.Thread(target=_burst, args=(server.api, acknowledged, stop)) for _ in range(4)
+    ]
+    for writer in writers:
+        writer.start()
+    deadline = time.monotonic() + 10
+    while len(acknowledged) < 300 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    server.stop(signal.SIGKILL)  # mid-burst: the writers are still sending
+    stop.set()
+    for writer in writers:
+        writer.join(10)
+    assert len(acknowledged) >= 300
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    server = Server(tmp_path, "--db", str(db))
+    try:
+        stored = {c["id"] for c in httpx.get(server.api + "/case", auth=AUTH).json()["content"]}
+    finally:
+        server.stop()
+    assert set(acknowledged) <= stored
+
+
+def test_sigterm_leaves_a_self_contained_db_file(tmp_path: Path) -> None:
+    db = tmp_path / "state.db"
+    server = Server(tmp_path, "--db", str(db))
+    with httpx.Client(auth=AUTH, timeout=5) as client:
+        ids = [
+            client.post(server.api + "/case", json={"name": f"c{i}"}).json()["content"][0]["id"]
+            for i in range(200)
+        ]
+    server.stop(signal.SIGTERM)
+    assert server.proc.returncode in STOPPED
+    assert "Traceback" not in server.log.read_text()
+    wal = Path(f"{db}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # folded into the file
+    alone = tmp_path / "copy" / "state.db"
+    alone.parent.mkdir()
+    shutil.copy(db, alone)  # the file alone, as someone backing it up would copy it
+    with sqlite3.connect(alone) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = copy.execute("SELECT id FROM records WHERE kind='case' AND account='demo'")
+        assert sorted(r[0] for r in rows) == sorted(ids)
