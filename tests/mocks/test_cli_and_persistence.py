@@ -11,15 +11,14 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from mock_ops import CRM_MOCK, MockProcess
 
-CRM_MOCK = str(Path(sys.executable).parent / "crm-mock")
 AUTH = ("demo-token", "X")
 
 
@@ -70,32 +69,19 @@ def test_allow_remote_warns_before_binding() -> None:
     assert result.returncode == 1 and "cannot listen on 192.0.2.1" in result.stderr
 
 
-class Server:
-    """`crm-mock clevertim --port 0 [--db FILE]`; the URL is read from what it prints."""
-
+class Server(MockProcess):
     def __init__(self, tmp_path: Path, *args: str) -> None:
-        self.log = tmp_path / f"stderr-{time.monotonic_ns()}.log"
-        self.proc = subprocess.Popen(
-            [CRM_MOCK, "clevertim", "--port", "0", "--log-level", "warning", *args],
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("wb"),
-        )
-        deadline = time.monotonic() + 20
-        while "API at " not in self.log.read_text():
-            assert self.proc.poll() is None and time.monotonic() < deadline, self.log.read_text()
-            time.sleep(0.02)
-        self.api = self.log.read_text().split("API at ", 1)[1].split()[0]
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        self.proc.send_signal(sig)
-        self.proc.wait(15)
+        super().__init__("clevertim", tmp_path / f"stderr-{time.monotonic_ns()}.log", *args)
 
 
 def test_port_0_prints_the_port_it_got(tmp_path: Path) -> None:
     server = Server(tmp_path)
     try:
-        assert not server.api.startswith("http://127.0.0.1:0/")
-        assert httpx.get(server.api + "/case", auth=AUTH).json() == {"status": "OK", "content": []}
+        assert not server.api_url.startswith("http://127.0.0.1:0/")
+        assert httpx.get(server.api_url + "/case", auth=AUTH).json() == {
+            "status": "OK",
+            "content": [],
+        }
     finally:
         server.stop()
     assert server.proc.returncode in STOPPED
@@ -124,7 +110,7 @@ def test_kill_9_during_a_write_burst_loses_no_acknowledged_write(tmp_path: Path)
     acknowledged: list[int] = []
     stop = threading.Event()
     writers = [
-        threading.Thread(target=_burst, args=(server.api, acknowledged, stop)) for _ in range(4)
+        threading.Thread(target=_burst, args=(server.api_url, acknowledged, stop)) for _ in range(4)
     ]
     for writer in writers:
         writer.start()
@@ -140,7 +126,7 @@ def test_kill_9_during_a_write_burst_loses_no_acknowledged_write(tmp_path: Path)
         assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     server = Server(tmp_path, "--db", str(db))
     try:
-        stored = {c["id"] for c in httpx.get(server.api + "/case", auth=AUTH).json()["content"]}
+        stored = {c["id"] for c in httpx.get(server.api_url + "/case", auth=AUTH).json()["content"]}
     finally:
         server.stop()
     assert set(acknowledged) <= stored
@@ -151,7 +137,7 @@ def test_sigterm_leaves_a_self_contained_db_file(tmp_path: Path) -> None:
     server = Server(tmp_path, "--db", str(db))
     with httpx.Client(auth=AUTH, timeout=5) as client:
         ids = [
-            client.post(server.api + "/case", json={"name": f"c{i}"}).json()["content"][0]["id"]
+            client.post(server.api_url + "/case", json={"name": f"c{i}"}).json()["content"][0]["id"]
             for i in range(200)
         ]
     server.stop(signal.SIGTERM)

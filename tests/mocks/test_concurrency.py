@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from vendor_ops import VENDORS, Raw, create, read
+from mock_ops import VENDORS, Raw, create, read
 
 from crm_mocks.pytest_plugin import RunningMock
 

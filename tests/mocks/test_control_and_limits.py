@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from vendor_ops import VENDORS, call, create
+from mock_ops import VENDORS, call, create
 
 from crm_mocks.core.control import is_loopback
 from crm_mocks.core.server import BackgroundServer

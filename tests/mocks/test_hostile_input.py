@@ -12,55 +12,20 @@ resident memory stays bounded.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from vendor_ops import VENDORS, Raw, Request, Served, call, create, read
+from mock_ops import VENDORS, MockProcess, Raw, Request, Served, call, create, read
 
-CRM_MOCK = str(Path(sys.executable).parent / "crm-mock")
 LIMIT = 10 * 1024 * 1024  # the default body limit
 RSS_GROWTH_MB = 150  # a 10 MB body is parsed into Python objects several times its size
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
-
-
-class Process:
-    def __init__(self, vendor: str, log: Path) -> None:
-        self.log = log
-        self.proc = subprocess.Popen(
-            [CRM_MOCK, vendor, "--port", "0", "--log-level", "warning"],
-            stdout=subprocess.DEVNULL,
-            stderr=log.open("wb"),
-        )
-        deadline = time.monotonic() + 20
-        while "API at " not in log.read_text():
-            assert self.proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.05)
-        url = log.read_text().split("API at ", 1)[1].split()[0]
-        api_prefix = {"clevertim": "/api", "bantam-live": "/api", "relenta": "/api/v3"}
-        root = url.removesuffix(api_prefix.get(vendor, "/v2"))
-        self.target = Served(vendor, root)
-
-    def stop(self) -> str:
-        self.proc.terminate()
-        self.proc.wait(10)
-        return self.log.read_text()
 
 
 @pytest.fixture(scope="module", params=sorted(VENDORS))
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Process]:
-    process = Process(request.param, tmp_path_factory.mktemp("hostile") / "stderr.log")
+) -> Iterator[MockProcess]:
+    process = MockProcess(request.param, tmp_path_factory.mktemp("hostile") / "stderr.log")
     yield process
     log = process.stop()
     assert "Traceback" not in log and "unhandled error" not in log, log[-3000:]
@@ -148,13 +113,15 @@ def _documented(vendor: str, status: int, body: bytes) -> bool:
     return vendor == "clevertim" and status == 500 and json.loads(body) == CLEVERTIM_PARSE_ERROR
 
 
-def test_hostile_input_gets_documented_answers_and_memory_stays_bounded(served: Process) -> None:
+def test_hostile_input_gets_documented_answers_and_memory_stays_bounded(
+    served: MockProcess,
+) -> None:
     target = served.target
     ops = VENDORS[target.vendor]
     rid = create(target)  # the record the hostile updates aim at
     bystander = create(target)
     kept = read(target, bystander)
-    start = rss_mb(served.proc.pid)
+    start = served.rss_mb()
     failures = []
     requests = _write_requests(target, rid) + _read_requests(target, rid)
     for label, request in requests:
@@ -170,11 +137,11 @@ def test_hostile_input_gets_documented_answers_and_memory_stays_bounded(served: 
     assert read(target, rid) is not None  # the target still reads back as JSON
     status, _ = call(target, ops.create())
     assert status in (200, 201)  # and the mock still works
-    grown = rss_mb(served.proc.pid) - start
+    grown = served.rss_mb() - start
     assert grown < RSS_GROWTH_MB, f"resident memory grew {grown:.0f} MB"
 
 
-def test_a_body_declared_too_large_is_refused_before_it_is_sent(served: Process) -> None:
+def test_a_body_declared_too_large_is_refused_before_it_is_sent(served: MockProcess) -> None:
     target = served.target
     request = VENDORS[target.vendor].create()
     status, body = Raw(target, request, declared=10 * 1024**3).response()  # 10 GB announced

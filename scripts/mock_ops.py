@@ -1,8 +1,10 @@
 """One record's create / update / delete / read on each vendor mock, as raw HTTP requests.
 
-The concurrency and hostile-input tests drive all four vendors the same way: they need to send
-a request's headers and part of its body, pause, and finish it later, which `http.client` does
-(`endheaders()` then `send()`), so every request here is (method, path, headers, body bytes).
+Shared by the mocks' concurrency, hostile-input and CLI tests and by `scripts/soak.py`, which
+drive all four vendors the same way. The tests need to send a request's headers and part of its
+body, pause, and finish it later, which `http.client` does (`endheaders()` then `send()`), so
+every request here is (method, path, body bytes) plus the vendor's headers. `MockProcess` runs
+`crm-mock` the way a user does, on 127.0.0.1 and the port the system picks.
 """
 
 from __future__ import annotations
@@ -10,8 +12,13 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from crm_mocks.core.accounts import load_accounts
@@ -259,3 +266,42 @@ def read(mock: Target, rid: int) -> dict[str, Any] | None:
     status, body = call(mock, ops.read(rid))
     assert status in (200, ops.missing), (status, body)
     return ops.fields_of(rid, status, body)
+
+
+CRM_MOCK = str(Path(sys.executable).parent / "crm-mock")
+
+
+class MockProcess:
+    """`crm-mock VENDOR --port 0 ...` with stderr in `log`; its address is read from what it
+    prints once the port is bound."""
+
+    def __init__(self, vendor: str, log: Path, *args: str, timeout: float = 20) -> None:
+        self.log = log
+        self.proc = subprocess.Popen(
+            [CRM_MOCK, vendor, "--port", "0", "--log-level", "warning", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("wb"),
+        )
+        deadline = time.monotonic() + timeout
+        while "API at " not in (text := log.read_text()):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                raise RuntimeError(f"crm-mock {vendor} did not start: {text}")
+            time.sleep(0.02)
+        self.api_url = text.split("API at ", 1)[1].split()[0]
+        prefix = {"zendesk-sell": "/v2", "relenta": "/api/v3"}.get(vendor, "/api")
+        self.target = Served(vendor, self.api_url.removesuffix(prefix))
+
+    def rss_mb(self) -> float:
+        """The server's resident memory (Linux /proc)."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS line")
+
+    def stop(self, sig: int = signal.SIGTERM) -> str:
+        """Signal the server, wait for it, and return everything it wrote to stderr."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        self.proc.wait(15)
+        return self.log.read_text()
