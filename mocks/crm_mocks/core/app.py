@@ -2,9 +2,10 @@
 
 A vendor module subclasses `VendorMock`: it says how a request authenticates, what the
 vendor's error body looks like, which routes exist and what data a fresh account starts with.
-Everything else — the store, the demo accounts, request recording, the control endpoints,
-turning unknown paths, unsupported methods and unexpected exceptions into the vendor's own
-error shape — is done here once for every vendor.
+Everything else — the store, the demo accounts, reading (and size-limiting) every request
+body before a handler runs, request recording, the guarded control endpoints, checkpointing a
+--db file on shutdown, turning unknown paths, unsupported methods and unexpected exceptions
+into the vendor's own error shape — is done here once for every vendor.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class VendorMock(ABC):
     name: ClassVar[str]
     #: path prefix of the vendor's API on its real host (the mock serves the same paths)
     api_prefix: ClassVar[str]
-    #: request headers that carry secrets (redacted in the request log)
+    #: request headers that carry secrets, redacted in the request log besides those the
+    #: recorder recognises by name (Authorization, Cookie, X-...-Key, ...)
     secret_headers: ClassVar[tuple[str, ...]] = ("authorization",)
     #: answer `/x/` like `/x` (for vendors whose servers do)
     strip_trailing_slash: ClassVar[bool] = False
@@ -146,8 +148,9 @@ def build_app(
         seed(vendor)
 
     def reset() -> None:
-        vendor.store.reset()
-        seed(vendor)
+        with vendor.store.transaction():  # never left empty by a seed that fails half-way
+            vendor.store.reset()
+            seed(vendor)
 
     def too_large(request: Request, limit: int) -> Response:
         return vendor.error(413, f"The request body is larger than {limit} bytes.", request)
