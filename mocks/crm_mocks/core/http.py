@@ -21,6 +21,10 @@ Unsupported = Callable[[Request, list[str]], Response]
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
 
 
+#: what json.loads returns; not Any, so that mypy flags a stray `await json_body(...)`
+JsonValue = dict[str, Any] | list[Any] | str | int | float | bool | None
+
+
 class InvalidJson(ValueError):
     """The request body is empty or not JSON."""
 
@@ -42,7 +46,7 @@ def _not_json(constant: str) -> Any:
     raise _NotJsonConstant(f"{constant} is not a JSON value")
 
 
-def json_body(request: Request) -> Any:
+def json_body(request: Request) -> JsonValue:
     """The parsed JSON body, whatever Content-Type the client sent (or none).
 
     Synchronous: the core has read the body before routing (see body.py), so a handler that
@@ -53,7 +57,7 @@ def json_body(request: Request) -> Any:
         raise InvalidJson("the request body is empty")
     try:
         # NaN/Infinity are accepted by Python's parser but are not JSON (RFC 8259)
-        return json.loads(raw, parse_constant=_not_json)
+        value: JsonValue = json.loads(raw, parse_constant=_not_json)
     except UnicodeDecodeError:
         raise InvalidJson("the request body is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -67,6 +71,7 @@ def json_body(request: Request) -> Any:
     except RecursionError:
         # json.loads gives up on very deep nesting by exceeding the recursion limit
         raise InvalidJson("the request body is nested too deeply") from None
+    return value
 
 
 def accepts_json(header: str) -> bool:
