@@ -74,14 +74,16 @@ class Server(MockProcess):
         super().__init__("clevertim", tmp_path / f"stderr-{time.monotonic_ns()}.log", *args)
 
 
-def test_port_0_prints_the_port_it_got(tmp_path: Path) -> None:
-    server = Server(tmp_path)
+def test_port_0_prints_the_port_it_got_and_the_body_limit_is_the_flags(tmp_path: Path) -> None:
+    server = Server(tmp_path, "--max-body-size", "1K")
     try:
         assert not server.api_url.startswith("http://127.0.0.1:0/")
-        assert httpx.get(server.api_url + "/case", auth=AUTH).json() == {
-            "status": "OK",
-            "content": [],
-        }
+        listed = httpx.get(server.api_url + "/case", auth=AUTH).json()
+        assert listed == {"status": "OK", "content": []}
+        fits = httpx.post(server.api_url + "/case", json={"name": "x" * 1000}, auth=AUTH)
+        assert fits.status_code == 200
+        too_big = httpx.post(server.api_url + "/case", json={"name": "x" * 1100}, auth=AUTH)
+        assert too_big.status_code == 413 and too_big.json()["status"] == "ERROR"
     finally:
         server.stop()
     assert server.proc.returncode in STOPPED
