@@ -5,6 +5,7 @@
 #   make mock VENDOR=clevertim [PORT=8080]      run a vendor's mock in the foreground
 #   make contract VENDOR=clevertim              schemathesis: spec vs mock (or live, see README)
 #   make bench           benchmarks (speed and memory targets; never part of make test)
+#   make soak [SOAK_ARGS="--requests 4000 --threads 8"]   mocks under mixed load: errors, lost writes, RSS
 #   make dist            spec artifacts (YAML, JSON, dereferenced) + wheels/sdists into dist/
 #   make docs            the documentation site into site/ (offline; Redoc pinned via npm ci)
 #   make clean           remove the virtualenv and caches
@@ -18,7 +19,7 @@ VENDOR ?=
 PORT ?= 8080
 
 .DEFAULT_GOAL := all
-.PHONY: all lint generate check-generated typecheck mock contract test bench dist docs clean help
+.PHONY: all lint generate check-generated typecheck mock contract test bench soak dist docs clean help
 
 # The venv is rebuilt when pyproject.toml changes; the marker file records a finished install.
 $(VENV)/.installed: pyproject.toml
@@ -66,6 +67,10 @@ test: $(VENV)/.installed lint check-generated typecheck
 bench: $(VENV)/.installed
 	$(PY) scripts/bench.py
 
+# Mixed requests from several threads against each vendor's crm-mock process; never in make test.
+soak: $(VENV)/.installed
+	$(PY) scripts/soak.py $(SOAK_ARGS)
+
 dist: $(VENV)/.installed
 	@$(PY) scripts/dist.py
 
@@ -82,4 +87,4 @@ clean:
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 help:
-	@sed -n '1,13p' Makefile
+	@sed -n '1,14p' Makefile

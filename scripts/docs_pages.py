@@ -284,8 +284,9 @@ def mock_section(vendor: Vendor) -> str:
         "",
         f"It serves the spec's paths under `http://127.0.0.1:8080{vendor.server_path()}`, keeps "
         "state in SQLite (in memory unless `--db FILE`), and has control endpoints outside the "
-        "vendor's paths (`GET /__mock__/health`, `POST /__mock__/reset`, "
-        "`GET /__mock__/requests`). Demo credentials (public test values; `--accounts FILE` "
+        "vendor's paths (`GET /__mock__/health`, `POST /__mock__/reset` with "
+        "`Content-Type: application/json`, `GET /__mock__/requests`), answered on loopback "
+        "host names only. Demo credentials (public test values; `--accounts FILE` "
         "replaces them):\n",
         table(
             ["label", "account", "credentials"],

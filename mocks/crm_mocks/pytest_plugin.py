@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from .core.app import VendorMock, build_app, create_vendor
+from .core.body import DEFAULT_MAX_BODY_BYTES
 from .core.server import BackgroundServer
 from .registry import VENDORS, vendor_class
 
@@ -42,14 +43,17 @@ class RunningMock:
     mock: VendorMock = field(repr=False)
     server: BackgroundServer = field(repr=False)
 
-    def _call(self, method: str, path: str) -> Any:
-        req = urllib.request.Request(self.url + path, method=method)
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        # a JSON body: control calls that change state must not be "simple" requests
+        headers = {} if body is None else {"Content-Type": "application/json"}
+        req = urllib.request.Request(self.url + path, data, headers, method=method)
         with urllib.request.urlopen(req, timeout=10) as response:  # loopback only
             return json.loads(response.read())
 
     def reset(self) -> None:
         """Forget all data (demo users and seed data are re-created)."""
-        self._call("POST", "/__mock__/reset")
+        self._call("POST", "/__mock__/reset", {})
 
     def requests(self) -> list[dict[str, Any]]:
         """Requests received since the last reset (secret headers redacted)."""
@@ -60,11 +64,15 @@ class RunningMock:
 
 
 def start_mock(
-    vendor: str, options: Mapping[str, Any] | None = None, db: str | None = None
+    vendor: str,
+    options: Mapping[str, Any] | None = None,
+    db: str | None = None,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> RunningMock:
     """Start a vendor mock on 127.0.0.1 and a free port, in a background thread."""
     mock = create_vendor(vendor_class(vendor), db=db, options=options)
-    server = BackgroundServer(build_app(mock)).start()
+    server = BackgroundServer(build_app(mock, max_body_bytes=max_body_bytes)).start()
     credentials = {
         user.label: dict(user.credentials)
         for account in mock.directory.accounts.values()

@@ -248,19 +248,31 @@ def test_request_log_keeps_bodies_and_queries(clevertim_mock: Any) -> None:
     assert json.loads(entry["body"]) == {"name": "n"}
 
 
-def test_strings_the_client_sent_round_trip_even_when_not_valid_unicode(
-    clevertim_mock: Any,
-) -> None:
+def test_text_round_trips_and_lone_surrogates_are_refused(clevertim_mock: Any) -> None:
     auth = (clevertim_mock.credentials["demo"]["token"], "X")
-    raw = b'{"name": "lone \\ud8a8 surrogate", "tags": ["caf\\u00e9"]}'
-    made = httpx.post(clevertim_mock.api_url + "/case", content=raw, auth=auth)
+    made = httpx.post(
+        clevertim_mock.api_url + "/case",
+        content=b'{"name": "caf\\u00e9", "tags": ["\\u00e9"]}',
+        auth=auth,
+    )
     assert made.status_code == 200
-    assert made.json()["content"][0]["name"] == "lone \ud8a8 surrogate"
-    assert made.json()["content"][0]["tags"] == ["café"]
+    assert (made.json()["content"][0]["name"], made.json()["content"][0]["tags"]) == ("café", ["é"])
+    # "\ud8a8" is legal JSON syntax but no text: refused in the vendor's shape, nothing stored
+    raw = b'{"name": "lone \\ud8a8 surrogate"}'
+    refused = httpx.post(clevertim_mock.api_url + "/case", content=raw, auth=auth)
+    assert refused.status_code == 400
+    assert refused.json() == {"status": "ERROR", "error": refused.json()["error"]}
+    assert "Unicode" in refused.json()["error"]
+    listed = httpx.get(clevertim_mock.api_url + "/case", auth=auth).json()["content"]
+    assert [c["name"] for c in listed] == ["café"]
 
 
 def test_nan_is_not_json(clevertim_mock: Any) -> None:
     auth = (clevertim_mock.credentials["demo"]["token"], "X")
     response = httpx.post(clevertim_mock.api_url + "/case", content=b'{"name": NaN}', auth=auth)
     assert response.status_code == 500  # Clevertim's documented answer to unparseable JSON
-    assert "NaN" in response.json()["error"]
+    # in the vendor's words, never the parser's
+    assert response.json() == {
+        "status": "ERROR",
+        "error": "Error, your JSON cannot be parsed. Use a json syntax validator.",
+    }

@@ -220,11 +220,11 @@ class BantamLiveMock(VendorMock):
             raise BantamError(404, f"Couldn't find Contact with ID={raw_id}")
         return contact
 
-    async def body(self, request: Request) -> Any:
+    def body(self, request: Request) -> Any:
         """The JSON body; `Content-Type: application/json` is required (§3)."""
         if not _is_json_type(request.headers.get("content-type", "")):
             raise BantamError(415, "Send the body as JSON with Content-Type: application/json.")
-        return await json_body(request)
+        return json_body(request)
 
     # -- handlers ---------------------------------------------------------------------------
 
@@ -256,7 +256,7 @@ class BantamLiveMock(VendorMock):
 
     async def create_contact(self, request: Request) -> Response:
         user = self.api_user(request)
-        changes = contacts.clean(await self.body(request))
+        changes = contacts.clean(self.body(request))
         stamp = _now()
         item = {
             "type": changes.pop("type"),
@@ -275,24 +275,24 @@ class BantamLiveMock(VendorMock):
     async def update_contact(self, request: Request) -> Response:
         """PUT and POST to the item both merge the sent keys into the record (§7.6)."""
         user = self.api_user(request)
-        body = await self.body(request)
-        contact = self.find(user, request.path_params["id"])
-        if not self.can_change(user, contact):
-            raise BantamError(403, "You are not allowed to update this contact.")
-        changes = contacts.clean(body, current_type=contact["type"])
-        stamp = _now()
-        merged = {**contact, **changes, "updated_at": stamp}
-        with self.store.transaction():
+        body = self.body(request)
+        with self.store.transaction():  # read, merge and write as one step
+            contact = self.find(user, request.path_params["id"])
+            if not self.can_change(user, contact):
+                raise BantamError(403, "You are not allowed to update this contact.")
+            changes = contacts.clean(body, current_type=contact["type"])
+            stamp = _now()
+            merged = {**contact, **changes, "updated_at": stamp}
             self.store.put(user.account, KIND, merged)
             feed.record_event(self.store, user, "updated", merged, stamp, changes.keys())
         return json_response(merged)
 
     async def delete_contact(self, request: Request) -> Response:
         user = self.api_user(request)
-        contact = self.find(user, request.path_params["id"])
-        if not self.can_change(user, contact):
-            raise BantamError(403, "You are not allowed to delete this contact.")
         with self.store.transaction():
+            contact = self.find(user, request.path_params["id"])
+            if not self.can_change(user, contact):
+                raise BantamError(403, "You are not allowed to delete this contact.")
             self.store.delete(user.account, KIND, contact["id"])
             feed.record_event(self.store, user, "deleted", contact, _now())
         return Response(status_code=200)  # Rails scaffold: `head :ok`, an empty body

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute
 from ..core.accounts import User
 from ..core.app import VendorMock
 from ..core.clock import utc_timestamp
-from ..core.fields import Invalid, coerce_fields
+from ..core.fields import Invalid, coerce_fields, plain_json
 from ..core.http import InvalidJson, int_id, json_body, json_response, resource
 from ..core.store import Filter, Operator
 from .resources import POST_COERCE, RESOURCES, Resource
@@ -26,6 +26,9 @@ MODEL_OF_CF = {
     "case": "cases",
     "opportunity": "opportunities",
 }
+
+PARSE_ERROR = "Error, your JSON cannot be parsed. Use a json syntax validator."
+_PLAIN = plain_json()
 
 
 def _now() -> str:
@@ -126,6 +129,8 @@ class ClevertimMock(VendorMock):
     def clean(self, res: Resource, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise ClevertimError(400, "The request body must be a JSON object.")
+        # lone surrogates parse as JSON but are no text: refused before anything is stored
+        body = _PLAIN.coerce("body", body)
         clean = coerce_fields(body, res.fields, check_required=False)
         for (name, key), coerce in POST_COERCE.items():
             if name == res.name and key in clean:
@@ -185,7 +190,7 @@ class ClevertimMock(VendorMock):
     async def create_item(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)
         self.require(user, "canedit")
-        clean = self.clean(res, await json_body(request))
+        clean = self.clean(res, json_body(request))
         stamp = _now()
         item = {**res.defaults, **clean, "ao": stamp, "lm": stamp}
         if res.name in ("opportunity", "task", "note", "comment"):
@@ -202,10 +207,12 @@ class ClevertimMock(VendorMock):
     async def update_item(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)
         self.require(user, "canedit")
-        item = self.find(user, res, request.path_params["id"])
-        clean = self.clean(res, await json_body(request))  # a body `id` is ignored (§11 #6)
-        merged = {**item, **clean, "lm": _now()}  # merge: only the sent keys change (§10.3)
+        # The core read the body before routing and json_body is synchronous: nothing in this
+        # read-merge-write can wait for the network, and it is one transaction.
         with self.store.transaction():
+            item = self.find(user, res, request.path_params["id"])
+            clean = self.clean(res, json_body(request))  # a body `id` is ignored (§11 #6)
+            merged = {**item, **clean, "lm": _now()}  # merge: only the sent keys change (§10.3)
             self.check(user, res, merged)
             self.store.put(user.account, res.name, merged)
         return self.ok([self.present(user, res, merged)])
@@ -213,8 +220,9 @@ class ClevertimMock(VendorMock):
     async def delete_item(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)
         self.require(user, "candelete")
-        item = self.find(user, res, request.path_params["id"])
-        self.store.delete(user.account, res.name, item["id"])
+        with self.store.transaction():
+            item = self.find(user, res, request.path_params["id"])
+            self.store.delete(user.account, res.name, item["id"])
         return self.ok()
 
     async def update_comment(self, request: Request) -> Response:
@@ -251,8 +259,10 @@ class ClevertimMock(VendorMock):
                 return await handler(request, *args)  # type: ignore[no-any-return]
             except ClevertimError as exc:
                 return self.error(exc.status, exc.message)
-            except InvalidJson as exc:
-                return self.error(500, f"Your JSON cannot be parsed: {exc}")  # documented 500
+            except InvalidJson:
+                # documented: "500 - Error, your JSON cannot be parsed. Use a json syntax
+                # validator" (the vendor's words, not the parser's)
+                return self.error(500, PARSE_ERROR)
             except Invalid as exc:
                 return self.error(400, f"Invalid {exc.field}: {exc.message}")
 

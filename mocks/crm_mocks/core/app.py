@@ -2,16 +2,18 @@
 
 A vendor module subclasses `VendorMock`: it says how a request authenticates, what the
 vendor's error body looks like, which routes exist and what data a fresh account starts with.
-Everything else — the store, the demo accounts, request recording, the control endpoints,
-turning unknown paths, unsupported methods and unexpected exceptions into the vendor's own
-error shape — is done here once for every vendor.
+Everything else — the store, the demo accounts, reading (and size-limiting) every request
+body before a handler runs, request recording, the guarded control endpoints, checkpointing a
+--db file on shutdown, turning unknown paths, unsupported methods and unexpected exceptions
+into the vendor's own error shape — is done here once for every vendor.
 """
 
 from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
 from starlette.applications import Starlette
@@ -19,12 +21,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .accounts import Account, Directory, User, load_accounts
-from .http import json_response
-from .recorder import CONTROL_PREFIX, RecordingMiddleware, RequestLog
+from .body import DEFAULT_MAX_BODY_BYTES, BufferedBody
+from .control import control_routes
+from .recorder import RecordingMiddleware, RequestLog
 from .store import Store
 
 log = logging.getLogger("crm_mocks")
@@ -40,7 +43,8 @@ class VendorMock(ABC):
     name: ClassVar[str]
     #: path prefix of the vendor's API on its real host (the mock serves the same paths)
     api_prefix: ClassVar[str]
-    #: request headers that carry secrets (redacted in the request log)
+    #: request headers that carry secrets, redacted in the request log besides those the
+    #: recorder recognises by name (Authorization, Cookie, X-...-Key, ...)
     secret_headers: ClassVar[tuple[str, ...]] = ("authorization",)
     #: answer `/x/` like `/x` (for vendors whose servers do)
     strip_trailing_slash: ClassVar[bool] = False
@@ -127,34 +131,36 @@ def seed(vendor: VendorMock) -> None:
         vendor.store.set_meta("seeded", "1")
 
 
-def _control_routes(vendor: VendorMock, request_log: RequestLog) -> list[BaseRoute]:
-    async def health(request: Request) -> Response:
-        return json_response({"status": "ok", "vendor": vendor.name})
+def build_app(
+    vendor: VendorMock,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    allow_remote: bool = False,
+) -> Starlette:
+    """The ASGI app of a vendor mock, seeded and ready to serve.
 
-    async def reset(request: Request) -> Response:
-        vendor.store.reset()
-        seed(vendor)
-        request_log.clear()
-        return json_response({"status": "reset", "vendor": vendor.name})
-
-    async def requests(request: Request) -> Response:
-        if request.method == "DELETE":
-            request_log.clear()
-            return json_response({"requests": []})
-        return json_response({"requests": request_log.entries()})
-
-    return [
-        Route(f"{CONTROL_PREFIX}/health", health, methods=["GET"]),
-        Route(f"{CONTROL_PREFIX}/reset", reset, methods=["POST"]),
-        Route(f"{CONTROL_PREFIX}/requests", requests, methods=["GET", "DELETE"]),
-    ]
-
-
-def build_app(vendor: VendorMock) -> Starlette:
-    """The ASGI app of a vendor mock, seeded and ready to serve."""
+    `max_body_bytes` bounds a request body (larger ones are answered 413 in the vendor's
+    shape); `allow_remote` lets the control endpoints answer under any host name (see
+    control.py), for a mock deliberately bound to a non-loopback address.
+    """
     request_log = RequestLog(vendor.secret_headers)
     if vendor.store.get_meta("seeded") is None:  # a --db file keeps its data across restarts
         seed(vendor)
+
+    def reset() -> None:
+        with vendor.store.transaction():  # never left empty by a seed that fails half-way
+            vendor.store.reset()
+            seed(vendor)
+
+    def too_large(request: Request, limit: int) -> Response:
+        return vendor.error(413, f"The request body is larger than {limit} bytes.", request)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        # A graceful stop (SIGTERM, Ctrl-C) folds the write-ahead log into the --db file, so
+        # the file alone holds every acknowledged write once the server is down.
+        vendor.store.checkpoint()
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -162,14 +168,20 @@ def build_app(vendor: VendorMock) -> Starlette:
         return vendor.error(exc.status_code, message, request)
 
     app = Starlette(
-        routes=[*vendor.routes(), *_control_routes(vendor, request_log)],
-        # recording is outermost so it also sees the error responses of the fallback
+        routes=[
+            *vendor.routes(),
+            *control_routes(vendor.name, reset, request_log, check_host=not allow_remote),
+        ],
+        # recording is outermost so it also sees the error responses of the fallback; the body
+        # is read in full before anything below runs (see body.py)
         middleware=[
             Middleware(RecordingMiddleware, log=request_log),
+            Middleware(BufferedBody, max_bytes=max_body_bytes, too_large=too_large),
             Middleware(_PrefixFallback, vendor=vendor),
             *([Middleware(_StripTrailingSlash)] if vendor.strip_trailing_slash else []),
         ],
         exception_handlers={HTTPException: http_error},
+        lifespan=lifespan,
     )
     app.state.vendor = vendor
     app.state.request_log = request_log

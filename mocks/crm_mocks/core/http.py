@@ -11,12 +11,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from .body import request_body
+
 Handler = Callable[[Request], Awaitable[Response]]
 Unsupported = Callable[[Request, list[str]], Response]
 
 
 #: methods a catch-all Route lists explicitly (`resource` routes accept every method)
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY"]
+
+
+#: what json.loads returns; not Any, so that mypy flags a stray `await json_body(...)`
+JsonValue = dict[str, Any] | list[Any] | str | int | float | bool | None
 
 
 class InvalidJson(ValueError):
@@ -32,23 +38,40 @@ def json_response(
     return Response(text, status, headers=dict(headers or {}), media_type="application/json")
 
 
+class _NotJsonConstant(ValueError):
+    pass
+
+
 def _not_json(constant: str) -> Any:
-    raise ValueError(f"{constant} is not a JSON value")
+    raise _NotJsonConstant(f"{constant} is not a JSON value")
 
 
-async def json_body(request: Request) -> Any:
-    """The parsed JSON body, whatever Content-Type the client sent (or none)."""
-    raw = await request.body()
+def json_body(request: Request) -> JsonValue:
+    """The parsed JSON body, whatever Content-Type the client sent (or none).
+
+    Synchronous: the core has read the body before routing (see body.py), so a handler that
+    calls this has no await between reading stored state and writing it.
+    """
+    raw = request_body(request)
     if not raw.strip():
         raise InvalidJson("the request body is empty")
     try:
         # NaN/Infinity are accepted by Python's parser but are not JSON (RFC 8259)
-        return json.loads(raw, parse_constant=_not_json)
-    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        value: JsonValue = json.loads(raw, parse_constant=_not_json)
+    except UnicodeDecodeError:
+        raise InvalidJson("the request body is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InvalidJson(f"the request body is not valid JSON (at {where})") from None
+    except _NotJsonConstant as exc:
         raise InvalidJson(f"the request body is not valid JSON: {exc}") from None
+    except ValueError:
+        # an integer literal of more digits than Python converts (4,300)
+        raise InvalidJson("the request body holds a number too long to read") from None
     except RecursionError:
         # json.loads gives up on very deep nesting by exceeding the recursion limit
         raise InvalidJson("the request body is nested too deeply") from None
+    return value
 
 
 def accepts_json(header: str) -> bool:

@@ -8,13 +8,20 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
+from .control import is_loopback
+
 
 class BackgroundServer:
     """uvicorn on 127.0.0.1 and a free port, in a daemon thread; `stop()` shuts it down."""
 
-    def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, *, allow_remote: bool = False
+    ) -> None:
+        if not (allow_remote or is_loopback(host)):
+            raise ValueError(f"{host} is not a loopback address (pass allow_remote=True)")
+        # lifespan on: the app's shutdown hook checkpoints a --db file's write-ahead log
         config = uvicorn.Config(
-            app, host=host, port=port, log_level="warning", lifespan="off", access_log=False
+            app, host=host, port=port, log_level="warning", lifespan="on", access_log=False
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="crm-mock", daemon=True)

@@ -325,6 +325,13 @@ class Store:
         with self._lock:
             return [str(r[3]) for r in self._db.execute("EXPLAIN QUERY PLAN " + sql, args)]
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (a --db file's WAL is part of it
+        while the mock runs; after this the file alone holds every committed write)."""
+        if self.path:
+            with self._lock:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

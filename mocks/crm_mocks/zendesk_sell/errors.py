@@ -44,6 +44,7 @@ MESSAGES = {
     "not_acceptable": "not acceptable",
     "conflict": "conflict",
     "rate_limit_exceeded": "rate limit exceeded",
+    "request_too_large": "request entity too large",
     "server_error": "server error",
 }
 

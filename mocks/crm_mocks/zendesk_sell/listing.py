@@ -93,7 +93,8 @@ def p_number(raw: str) -> int | float:
         raise BadValue("must be a number") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise BadValue("must be a number")
-    return int(value) if value.is_integer() else value
+    # beyond 64 bits SQLite cannot bind an int; as a float it still compares numerically
+    return int(value) if value.is_integer() and abs(value) < 2**63 else value
 
 
 # -- parameter kinds ------------------------------------------------------------------------

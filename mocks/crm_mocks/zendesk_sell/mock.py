@@ -104,6 +104,10 @@ class ZendeskSellMock(VendorMock):
             seed_account(Data(self.store, account.id), account)
 
     def error(self, status: int, message: str, request: Request | None = None) -> Response:
+        # 413 (a body over the mock's size limit) is undocumented for Sell: its envelope, a
+        # code in the style of the documented ones, and the core's message as details
+        if status == 413:
+            return render(SellError(413, "request_too_large", message), new_request_id())
         code = {404: "not_found", 405: "method_not_allowed"}.get(status, "server_error")
         details = "Requested path was not found." if status == 404 else None
         return render(SellError(status, code, details), new_request_id())
@@ -201,13 +205,13 @@ class ZendeskSellMock(VendorMock):
     # -- bodies -----------------------------------------------------------------------------
 
     @staticmethod
-    async def envelope(request: Request, type_: str, meta_type: str | None = "") -> dict[str, Any]:
+    def envelope(request: Request, type_: str, meta_type: str | None = "") -> dict[str, Any]:
         """`{"data": {...}, "meta": {"type": ...}?}`; meta is optional (§2.3), but a `meta.type`
         that is sent names the payload's type (seed, "Body"): `meta_type` ("" = `type_`), or
         None where the endpoint documents no type (any non-empty name then)."""
         expected = type_ if meta_type == "" else meta_type
         try:
-            body = plain_json().coerce("body", await json_body(request))
+            body = plain_json().coerce("body", json_body(request))
         except (InvalidJson, Invalid):
             raise SellError(400, "invalid_payload", "The request body is not valid JSON.") from None
         if not isinstance(body, dict) or "data" not in body:
@@ -402,16 +406,20 @@ class ZendeskSellMock(VendorMock):
         no_params(request)
         self.require(user, "write")
         parent = self.parent_of(ctx, res, request)
-        clean = self.clean(ctx, res, await self.envelope(request, res.type))
+        clean = self.clean(ctx, res, self.envelope(request, res.type))
         created = self.create(ctx, res, clean, parent)
         return single(res.type, present(ctx, res, created))  # 200, as the live API (§3.1)
 
     async def update_item(self, request: Request, ctx: Ctx, user: User, res: Resource) -> Response:
         no_params(request)
         self.require(user, "write")
-        old = self.find(ctx, res, request, self.parent_of(ctx, res, request))
-        clean = self.clean(ctx, res, await self.envelope(request, res.type))
-        return single(res.type, present(ctx, res, self.update(ctx, res, old, clean)))
+        # The core read the body before routing and envelope() is synchronous: nothing in this
+        # read-merge-write can wait for the network, and it is one transaction.
+        with ctx.data.store.transaction():
+            old = self.find(ctx, res, request, self.parent_of(ctx, res, request))
+            clean = self.clean(ctx, res, self.envelope(request, res.type))
+            updated = self.update(ctx, res, old, clean)
+        return single(res.type, present(ctx, res, updated))
 
     async def delete_item(self, request: Request, ctx: Ctx, user: User, res: Resource) -> Response:
         no_params(request)
@@ -421,8 +429,8 @@ class ZendeskSellMock(VendorMock):
             raise SellError(
                 403, "forbidden", f"A {res.type} can be removed only by an account administrator."
             )
-        item = self.find(ctx, res, request, self.parent_of(ctx, res, request))
         with ctx.data.store.transaction():
+            item = self.find(ctx, res, request, self.parent_of(ctx, res, request))
             hooks(res).before_delete(ctx, res, item)
             ctx.data.remove(res.kind, item["id"])
         return Response(status_code=204)
@@ -447,14 +455,15 @@ class ZendeskSellMock(VendorMock):
                 400, "invalid_param", "An upsert needs at least one filter query parameter."
             )
         self.require(user, "write")
-        clean = self.clean(ctx, res, await self.envelope(request, res.type))
-        matches = ctx.data.query(res.kind, filters, limit=2)
-        if len(matches) > 1:
-            raise SellError(409, "conflict", f"More than one {res.type} matches the filters.")
-        if matches:
-            result = self.update(ctx, res, matches[0], clean)
-        else:
-            result = self.create(ctx, res, clean, None)
+        clean = self.clean(ctx, res, self.envelope(request, res.type))
+        with ctx.data.store.transaction():  # match and write as one step
+            matches = ctx.data.query(res.kind, filters, limit=2)
+            if len(matches) > 1:
+                raise SellError(409, "conflict", f"More than one {res.type} matches the filters.")
+            if matches:
+                result = self.update(ctx, res, matches[0], clean)
+            else:
+                result = self.create(ctx, res, clean, None)
         return single(res.type, present(ctx, res, result))
 
     # -- special endpoints ------------------------------------------------------------------
@@ -475,7 +484,7 @@ class ZendeskSellMock(VendorMock):
         no_params(request)
         self.require(user, "write")
         res = SEQUENCE_ENROLLMENTS
-        body = await self.envelope(request, res.type, None)  # no documented meta type
+        body = self.envelope(request, res.type, None)  # no documented meta type
         wanted = {
             "resource_type": res.fields["resource_type"],
             "resource_id": res.fields["resource_id"],
@@ -540,7 +549,7 @@ class ZendeskSellMock(VendorMock):
         no_params(request)
         self.require(user, "sync")
         device = sync.device_of(request.headers)
-        body = await self.envelope(request, "sync", None)  # no documented meta type for acks
+        body = self.envelope(request, "sync", None)  # no documented meta type for acks
         sync.ack(ctx.data, device, sync.parse_ack_keys(body))
         return Response(status_code=202)
 
