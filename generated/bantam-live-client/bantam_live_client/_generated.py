@@ -4,5 +4,6 @@
 SPEC = "specs/bantam-live.yaml"
 SPEC_SHA256 = "8fe70fdcbbaa2673e20140cd6f21be584a86981f93b47af0f5c084b14cf64e25"
 API_VERSION = "2010.1"
+PACKAGE_VERSION = "2010.1.0"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

@@ -4,5 +4,6 @@
 SPEC = "specs/relenta.yaml"
 SPEC_SHA256 = "8194afea5ef8d10d093be547db23605b3792393ae80eeadaeeebfa5c5468afab"
 API_VERSION = "v3.1"
+PACKAGE_VERSION = "3.1.0"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"
