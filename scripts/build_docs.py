@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -39,6 +38,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import node_tools  # noqa: E402
 from docs_pages import vendor_page, vendor_table  # noqa: E402
 from docs_spec import ROOT, ContractResult, Vendor, load_vendors  # noqa: E402
 
@@ -88,39 +88,6 @@ def input_digest() -> str:
         if path.exists():
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def ensure_node_modules() -> None:
-    """`npm ci` when the pinned Redocly CLI is missing or differs from package-lock.json."""
-    lock = json.loads((ROOT / "package-lock.json").read_text("utf-8"))
-    wanted = lock["packages"]["node_modules/@redocly/cli"]["version"]
-    installed = ROOT / "node_modules" / "@redocly" / "cli" / "package.json"
-    if (
-        REDOCLY.exists()
-        and installed.exists()
-        and json.loads(installed.read_text("utf-8")).get("version") == wanted
-    ):
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit("docs: npm is needed for the API reference pages (Node 20+)")
-    log(f"npm ci (Redocly CLI {wanted})")
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=ROOT,
-        check=True,
-        env=_node_env(),
-    )
-
-
-def _node_env() -> dict[str, str]:
-    # no telemetry, no update check: the build talks to no server
-    return {
-        **os.environ,
-        "REDOCLY_TELEMETRY": "off",
-        "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
-        "NO_UPDATE_NOTIFIER": "1",
-    }
 
 
 # --- contract results --------------------------------------------------------------------------
@@ -233,7 +200,7 @@ def start_references(dest: Path, vendors: list[Vendor]) -> list[tuple[Vendor, An
         proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
-            env=_node_env(),
+            env=node_tools.node_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -295,7 +262,7 @@ def build(
     vendors = load_vendors(specs)
     if not vendors:
         raise SystemExit("docs: no specs/*.yaml")
-    ensure_node_modules()
+    node_tools.ensure_node_modules()
     src = work / "src"
     references = start_references(work / "reference", vendors)
     try:
