@@ -6,7 +6,9 @@
    docs/index.md becomes the vendor table.
 2. Per vendor, from specs/*.yaml (a new spec appears without touching this code):
    build/docs/src/vendors/<vendor>.md (base URL and auth, quickstart with the generated client,
-   mock, contract tests, coverage, markers, decisions, sources) and
+   mock, contract tests, coverage, markers, decisions, sources),
+   build/docs/src/changelogs/<vendor>.md (scripts/spec_diff.py: the classified changes between
+   the spec's release tags `spec/<vendor>/v<version>`) and
    build/docs/src/reference/<vendor>.html, the whole spec rendered by Redoc with the pinned
    Redocly CLI (package.json + package-lock.json, `npm ci` when node_modules is missing or
    out of date), scripts inlined so the page needs no network.
@@ -39,6 +41,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import node_tools  # noqa: E402
+import spec_diff  # noqa: E402
 from docs_pages import vendor_page, vendor_table  # noqa: E402
 from docs_spec import ROOT, ContractResult, Vendor, load_vendors  # noqa: E402
 
@@ -71,6 +74,17 @@ def log(message: str) -> None:
 # --- inputs ------------------------------------------------------------------------------------
 
 
+def release_tags() -> str:
+    """The spec release tags and the commits they name (the changelogs are built from them)."""
+    proc = subprocess.run(
+        ["git", "for-each-ref", "--format=%(refname) %(objectname)", "refs/tags/spec/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return proc.stdout if proc.returncode == 0 else ""
+
+
 def input_digest() -> str:
     """sha256 over everything the site is built from (not the contract results)."""
     files = [
@@ -78,12 +92,14 @@ def input_digest() -> str:
         *sorted(p for p in DOCS.rglob("*") if p.is_file()),
         *sorted((ROOT / "scripts").glob("*docs*.py")),
         ROOT / "scripts" / "contract.py",  # the contract section lists its targets
+        ROOT / "scripts" / "spec_diff.py",  # the changelogs
+        ROOT / "scripts" / "spec_diff.mjs",
         ROOT / "scripts" / "generator" / "vendors.yaml",
         ROOT / "package-lock.json",
         *sorted((ROOT / "mocks" / "crm_mocks" / "accounts").glob("*.json")),
         *sorted((ROOT / "generated").glob("*/GENERATION.json")),
     ]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(release_tags().encode())
     for path in files:
         if path.exists():
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
@@ -169,6 +185,10 @@ def write_sources(
     for vendor in vendors:
         page = vendor_page(vendor, contracts.get(vendor.slug), notes.get(vendor.slug, ""))
         (dest / "vendors" / f"{vendor.slug}.md").write_text(page, "utf-8")
+    for vendor in vendors:
+        spec_diff.write_changelogs(
+            dest / "changelogs", [vendor.slug], specs=vendor.spec_path.parent
+        )
     return sorted(dest.rglob("*.md"))
 
 
@@ -235,6 +255,7 @@ def mkdocs_config(work: Path, src: Path, site: Path, vendors: list[Vendor]) -> P
                             v.name: [
                                 f"vendors/{v.slug}.md",  # titled by its heading
                                 {"API reference": f"reference/{v.slug}.html"},
+                                {"Changelog": f"changelogs/{v.slug}.md"},
                             ]
                         }
                         for v in vendors

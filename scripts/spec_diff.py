@@ -353,12 +353,14 @@ def changelog(vendor: str, repo: Path = ROOT, specs: Path | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_changelogs(out: Path, vendors: list[str], repo: Path = ROOT) -> list[Path]:
+def write_changelogs(
+    out: Path, vendors: list[str], repo: Path = ROOT, specs: Path | None = None
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for vendor in vendors:
         path = out / f"{vendor}.md"
-        path.write_text(changelog(vendor, repo), "utf-8")
+        path.write_text(changelog(vendor, repo, specs), "utf-8")
         written.append(path)
     return written
 

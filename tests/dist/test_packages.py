@@ -233,3 +233,23 @@ def test_readme_call_works_against_the_installed_mock(
     modules = out.stdout.split()
     assert modules and all(m.startswith(dist.client_package(vendor) + ".") for m in modules), out
     assert [(r["method"], r["status"]) for r in seen] == [("GET", 200)], seen
+
+
+def test_a_release_selects_one_clients_files_and_only_for_its_spec_tag(
+    packages: Path, tmp_path: Path
+) -> None:
+    """What release.yml publishes: `dist.py --release VENDOR --tag spec/VENDOR/v<version>`."""
+    import spec_diff
+
+    vendor = "relenta"
+    version = str(
+        spec_diff.load_text((ROOT / "specs" / f"{vendor}.yaml").read_text(), "x")["info"]["version"]
+    )
+    dist.check_release(vendor, spec_diff.tag_name(vendor, version))
+    with pytest.raises(dist.DistError, match="does not release specs/relenta.yaml"):
+        dist.check_release(vendor, "spec/relenta/v0.1")
+    with pytest.raises(dist.DistError, match="no spec for"):
+        dist.check_release("nobody", None)
+    chosen = dist.select_release(vendor, packages, tmp_path / "release")
+    stem = _stem(_client(vendor))
+    assert sorted(p.name for p in chosen) == [f"{stem}-py3-none-any.whl", f"{stem}.tar.gz"]

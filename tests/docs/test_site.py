@@ -215,3 +215,15 @@ def test_site_loads_nothing_from_the_network(site: Path) -> None:
                 if 'rel="canonical"' not in match.group(0):
                     offenders.append(f"{path.relative_to(site)}: {match.group(0)[:120]}")
     assert not offenders, offenders
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=[v.slug for v in VENDORS])
+def test_every_vendor_has_its_spec_changelog_in_the_site_and_its_client_readme_links_it(
+    site: Path, vendor: Vendor
+) -> None:
+    page = (site / "changelogs" / f"{vendor.slug}.html").read_text("utf-8")
+    assert f"{vendor.spec['info']['title']}: changelog" in page
+    assert f"spec/{vendor.slug}/v" in page  # names the release tags it is built from
+    assert f'href="changelogs/{vendor.slug}.html"' in (site / "index.html").read_text("utf-8")
+    readme = (ROOT / "generated" / f"{vendor.slug}-client" / "README.md").read_text("utf-8")
+    assert f"`changelogs/{vendor.slug}.html`" in readme
