@@ -87,9 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     import uvicorn
 
+    # the base URL as the vendor's clients take it (Sell's add /v2 themselves): pytest_plugin
+    base_path = getattr(cls, "client_base_path", cls.api_prefix)
     print(
-        f"crm-mock: {args.vendor} API at http://{args.host}:{args.port}{cls.api_prefix}"
-        f" (state: {args.db or 'in memory'})",
+        f"crm-mock: {args.vendor} API at http://{args.host}:{args.port}{base_path}"
+        f" (the client's base_url; paths under {cls.api_prefix}/; state: {args.db or 'in memory'})",
         file=sys.stderr,
     )
     uvicorn.run(build_app(vendor), host=args.host, port=args.port, log_level=args.log_level)
