@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -115,18 +116,66 @@ def runner_writes_results() -> bool:
     return runner.exists() and "operations_tested" in runner.read_text("utf-8")
 
 
+CONTRACT_CACHE = "docs-cache.json"  # in .contract/ (untracked): spec digest of each run
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _contract_cache(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / CONTRACT_CACHE
+    if not path.exists():
+        return {}
+    try:
+        cache: dict[str, dict[str, str]] = json.loads(path.read_text("utf-8"))
+    except ValueError:
+        return {}
+    return cache
+
+
+def record_contract_run(vendor: Vendor, spec_sha256: str, folder: Path = CONTRACT_DIR) -> None:
+    """Remember which spec digest `.contract/<vendor>.json` was produced from."""
+    result = folder / f"{vendor.slug}.json"
+    if not result.exists():
+        return
+    cache = _contract_cache(folder)
+    cache[vendor.slug] = {"spec_sha256": spec_sha256, "result_sha256": _sha256(result)}
+    (folder / CONTRACT_CACHE).write_text(json.dumps(cache, indent=2, sort_keys=True) + "\n")
+
+
+def contract_result_is_current(vendor: Vendor, folder: Path = CONTRACT_DIR) -> bool:
+    """Whether `<folder>/<vendor>.json` describes the spec as it is now. A result this build
+    produced is current while the spec's digest is unchanged (a checkout or `touch` does not
+    make it stale); one written by another run (`make contract`) while it is newer than the
+    spec file."""
+    result = folder / f"{vendor.slug}.json"
+    if not result.exists():
+        return False
+    entry = _contract_cache(folder).get(vendor.slug)
+    if entry and entry.get("result_sha256") == _sha256(result):
+        return entry.get("spec_sha256") == vendor.sha256
+    return result.stat().st_mtime >= vendor.spec_path.stat().st_mtime
+
+
 def contract_results(
     vendors: list[Vendor], mode: ContractMode, folder: Path = CONTRACT_DIR
 ) -> tuple[dict[str, ContractResult | None], dict[str, str]]:
+    """The contract results for the coverage tables. With mode "run", a vendor whose result
+    is missing or not current (see contract_result_is_current) is run again, two at a time;
+    an unchanged spec costs nothing."""
     results: dict[str, ContractResult | None] = {}
     notes: dict[str, str] = {}
+    cache_lock = threading.Lock()
 
     def stale(vendor: Vendor) -> bool:
-        path = folder / f"{vendor.slug}.json"
-        return path.exists() and path.stat().st_mtime < vendor.spec_path.stat().st_mtime
+        return (folder / f"{vendor.slug}.json").exists() and not contract_result_is_current(
+            vendor, folder
+        )
 
     def run(vendor: Vendor) -> None:
         log(f"contract run for {vendor.slug} (--max-examples 5)")
+        digest = vendor.sha256
         proc = subprocess.run(
             [sys.executable, "scripts/contract.py", vendor.slug, "--max-examples", "5"],
             cwd=ROOT,
@@ -135,9 +184,14 @@ def contract_results(
         )
         if not (folder / f"{vendor.slug}.json").exists():
             log(f"contract run for {vendor.slug} wrote no result: {proc.stderr[-500:]}")
+        with cache_lock:  # two runs at a time update one cache file
+            record_contract_run(vendor, digest, folder)
 
     if mode == "run" and folder == CONTRACT_DIR and runner_writes_results():
-        todo = [v for v in vendors if stale(v) or not (folder / f"{v.slug}.json").exists()]
+        todo = [v for v in vendors if not contract_result_is_current(v, folder)]
+        if len(todo) < len(vendors):
+            cached = sorted({v.slug for v in vendors} - {v.slug for v in todo})
+            log(f"contract results cached by spec digest: {', '.join(cached)}")
         todo.sort(key=lambda v: -len(v.operations))  # the longest first: two at a time
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(run, todo))
