@@ -254,15 +254,41 @@ def markdown_sources(dest: Path) -> list[Path]:
     return write_sources(dest, vendors, contracts, notes)
 
 
+CODE_SPAN = re.compile(r"`([^`]*)`")
+
+
+def plain_server_text(node: Any) -> Any:
+    """A copy of a spec whose server and server-variable descriptions carry no Markdown code
+    spans: Redoc shows those descriptions as plain text, so `/v2` would keep its backticks in
+    the "Servers" box. Everything else is copied as it is."""
+    if isinstance(node, list):
+        return [plain_server_text(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: plain_server_text(value) for key, value in node.items()}
+    servers = out.get("servers")
+    for server in servers if isinstance(servers, list) else []:
+        if isinstance(server, dict):
+            for part in [server, *(server.get("variables") or {}).values()]:
+                if isinstance(part.get("description"), str):
+                    part["description"] = CODE_SPAN.sub(r"\1", part["description"])
+    return out
+
+
 def start_references(dest: Path, vendors: list[Vendor]) -> list[tuple[Vendor, Any]]:
-    """Start one Redocly CLI per vendor (they run while the rest is built)."""
+    """Start one Redocly CLI per vendor (they run while the rest is built), each on the spec
+    as the reference shows it (plain_server_text), written next to `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
+    specs = dest.parent / "reference-specs"
+    specs.mkdir(exist_ok=True)
     started = []
     for vendor in vendors:
+        shown = specs / f"{vendor.slug}.json"
+        shown.write_text(json.dumps(plain_server_text(vendor.spec), default=str), "utf-8")
         cmd = [
             str(REDOCLY),
             "build-docs",
-            str(vendor.spec_path),
+            str(shown),
             "--output",
             str(dest / f"{vendor.slug}.html"),
             "--title",
