@@ -8,6 +8,7 @@
 #   make soak [SOAK_ARGS="--requests 4000 --threads 8"]   mocks under mixed load: errors, lost writes, RSS
 #   make dist            spec artifacts (YAML, JSON, dereferenced) + wheels/sdists into dist/
 #   make docs            the documentation site into site/ (offline; Redoc pinned via npm ci)
+#   make diff BASE=main  breaking-change gate: every spec vs BASE (api-smart-diff via npm ci)
 #   make clean           remove the virtualenv and caches
 
 PYTHON ?= python3
@@ -19,7 +20,7 @@ VENDOR ?=
 PORT ?= 8080
 
 .DEFAULT_GOAL := all
-.PHONY: all lint generate check-generated typecheck mock contract test bench soak dist docs clean help
+.PHONY: all lint generate check-generated typecheck mock contract test bench soak dist docs diff clean help
 
 # The venv is rebuilt when pyproject.toml changes; the marker file records a finished install.
 $(VENV)/.installed: pyproject.toml
@@ -82,9 +83,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 docs: $(VENV)/.installed node_modules/.package-lock.json
 	$(PY) scripts/build_docs.py
 
+# Every spec against its version at BASE (a git ref): changes classified breaking or not by
+# api-smart-diff; fails on a breaking change without a higher info.version (docs/writing-specs.md).
+BASE ?= HEAD
+diff: $(VENV)/.installed node_modules/.package-lock.json
+	@$(PY) scripts/spec_diff.py diff --base $(BASE)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site dist build node_modules .contract .bench
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 help:
-	@sed -n '1,14p' Makefile
+	@sed -n '1,15p' Makefile

@@ -6,7 +6,9 @@
    docs/index.md becomes the vendor table.
 2. Per vendor, from specs/*.yaml (a new spec appears without touching this code):
    build/docs/src/vendors/<vendor>.md (base URL and auth, quickstart with the generated client,
-   mock, contract tests, coverage, markers, decisions, sources) and
+   mock, contract tests, coverage, markers, decisions, sources),
+   build/docs/src/changelogs/<vendor>.md (scripts/spec_diff.py: the classified changes between
+   the spec's release tags `spec/<vendor>/v<version>`) and
    build/docs/src/reference/<vendor>.html, the whole spec rendered by Redoc with the pinned
    Redocly CLI (package.json + package-lock.json, `npm ci` when node_modules is missing or
    out of date), scripts inlined so the page needs no network.
@@ -24,11 +26,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +41,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import node_tools  # noqa: E402
+import spec_diff  # noqa: E402
 from docs_pages import vendor_page, vendor_table  # noqa: E402
 from docs_spec import ROOT, ContractResult, Vendor, load_vendors  # noqa: E402
 
@@ -71,6 +75,17 @@ def log(message: str) -> None:
 # --- inputs ------------------------------------------------------------------------------------
 
 
+def release_tags() -> str:
+    """The spec release tags and the commits they name (the changelogs are built from them)."""
+    proc = subprocess.run(
+        ["git", "for-each-ref", "--format=%(refname) %(objectname)", "refs/tags/spec/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return proc.stdout if proc.returncode == 0 else ""
+
+
 def input_digest() -> str:
     """sha256 over everything the site is built from (not the contract results)."""
     files = [
@@ -78,49 +93,18 @@ def input_digest() -> str:
         *sorted(p for p in DOCS.rglob("*") if p.is_file()),
         *sorted((ROOT / "scripts").glob("*docs*.py")),
         ROOT / "scripts" / "contract.py",  # the contract section lists its targets
+        ROOT / "scripts" / "spec_diff.py",  # the changelogs
+        ROOT / "scripts" / "spec_diff.mjs",
         ROOT / "scripts" / "generator" / "vendors.yaml",
         ROOT / "package-lock.json",
         *sorted((ROOT / "mocks" / "crm_mocks" / "accounts").glob("*.json")),
         *sorted((ROOT / "generated").glob("*/GENERATION.json")),
     ]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(release_tags().encode())
     for path in files:
         if path.exists():
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def ensure_node_modules() -> None:
-    """`npm ci` when the pinned Redocly CLI is missing or differs from package-lock.json."""
-    lock = json.loads((ROOT / "package-lock.json").read_text("utf-8"))
-    wanted = lock["packages"]["node_modules/@redocly/cli"]["version"]
-    installed = ROOT / "node_modules" / "@redocly" / "cli" / "package.json"
-    if (
-        REDOCLY.exists()
-        and installed.exists()
-        and json.loads(installed.read_text("utf-8")).get("version") == wanted
-    ):
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit("docs: npm is needed for the API reference pages (Node 20+)")
-    log(f"npm ci (Redocly CLI {wanted})")
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=ROOT,
-        check=True,
-        env=_node_env(),
-    )
-
-
-def _node_env() -> dict[str, str]:
-    # no telemetry, no update check: the build talks to no server
-    return {
-        **os.environ,
-        "REDOCLY_TELEMETRY": "off",
-        "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
-        "NO_UPDATE_NOTIFIER": "1",
-    }
 
 
 # --- contract results --------------------------------------------------------------------------
@@ -132,18 +116,66 @@ def runner_writes_results() -> bool:
     return runner.exists() and "operations_tested" in runner.read_text("utf-8")
 
 
+CONTRACT_CACHE = "docs-cache.json"  # in .contract/ (untracked): spec digest of each run
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _contract_cache(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / CONTRACT_CACHE
+    if not path.exists():
+        return {}
+    try:
+        cache: dict[str, dict[str, str]] = json.loads(path.read_text("utf-8"))
+    except ValueError:
+        return {}
+    return cache
+
+
+def record_contract_run(vendor: Vendor, spec_sha256: str, folder: Path = CONTRACT_DIR) -> None:
+    """Remember which spec digest `.contract/<vendor>.json` was produced from."""
+    result = folder / f"{vendor.slug}.json"
+    if not result.exists():
+        return
+    cache = _contract_cache(folder)
+    cache[vendor.slug] = {"spec_sha256": spec_sha256, "result_sha256": _sha256(result)}
+    (folder / CONTRACT_CACHE).write_text(json.dumps(cache, indent=2, sort_keys=True) + "\n")
+
+
+def contract_result_is_current(vendor: Vendor, folder: Path = CONTRACT_DIR) -> bool:
+    """Whether `<folder>/<vendor>.json` describes the spec as it is now. A result this build
+    produced is current while the spec's digest is unchanged (a checkout or `touch` does not
+    make it stale); one written by another run (`make contract`) while it is newer than the
+    spec file."""
+    result = folder / f"{vendor.slug}.json"
+    if not result.exists():
+        return False
+    entry = _contract_cache(folder).get(vendor.slug)
+    if entry and entry.get("result_sha256") == _sha256(result):
+        return entry.get("spec_sha256") == vendor.sha256
+    return result.stat().st_mtime >= vendor.spec_path.stat().st_mtime
+
+
 def contract_results(
     vendors: list[Vendor], mode: ContractMode, folder: Path = CONTRACT_DIR
 ) -> tuple[dict[str, ContractResult | None], dict[str, str]]:
+    """The contract results for the coverage tables. With mode "run", a vendor whose result
+    is missing or not current (see contract_result_is_current) is run again, two at a time;
+    an unchanged spec costs nothing."""
     results: dict[str, ContractResult | None] = {}
     notes: dict[str, str] = {}
+    cache_lock = threading.Lock()
 
     def stale(vendor: Vendor) -> bool:
-        path = folder / f"{vendor.slug}.json"
-        return path.exists() and path.stat().st_mtime < vendor.spec_path.stat().st_mtime
+        return (folder / f"{vendor.slug}.json").exists() and not contract_result_is_current(
+            vendor, folder
+        )
 
     def run(vendor: Vendor) -> None:
         log(f"contract run for {vendor.slug} (--max-examples 5)")
+        digest = vendor.sha256
         proc = subprocess.run(
             [sys.executable, "scripts/contract.py", vendor.slug, "--max-examples", "5"],
             cwd=ROOT,
@@ -152,9 +184,14 @@ def contract_results(
         )
         if not (folder / f"{vendor.slug}.json").exists():
             log(f"contract run for {vendor.slug} wrote no result: {proc.stderr[-500:]}")
+        with cache_lock:  # two runs at a time update one cache file
+            record_contract_run(vendor, digest, folder)
 
     if mode == "run" and folder == CONTRACT_DIR and runner_writes_results():
-        todo = [v for v in vendors if stale(v) or not (folder / f"{v.slug}.json").exists()]
+        todo = [v for v in vendors if not contract_result_is_current(v, folder)]
+        if len(todo) < len(vendors):
+            cached = sorted({v.slug for v in vendors} - {v.slug for v in todo})
+            log(f"contract results cached by spec digest: {', '.join(cached)}")
         todo.sort(key=lambda v: -len(v.operations))  # the longest first: two at a time
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(run, todo))
@@ -202,6 +239,10 @@ def write_sources(
     for vendor in vendors:
         page = vendor_page(vendor, contracts.get(vendor.slug), notes.get(vendor.slug, ""))
         (dest / "vendors" / f"{vendor.slug}.md").write_text(page, "utf-8")
+    for vendor in vendors:
+        spec_diff.write_changelogs(
+            dest / "changelogs", [vendor.slug], specs=vendor.spec_path.parent
+        )
     return sorted(dest.rglob("*.md"))
 
 
@@ -213,15 +254,41 @@ def markdown_sources(dest: Path) -> list[Path]:
     return write_sources(dest, vendors, contracts, notes)
 
 
+CODE_SPAN = re.compile(r"`([^`]*)`")
+
+
+def plain_server_text(node: Any) -> Any:
+    """A copy of a spec whose server and server-variable descriptions carry no Markdown code
+    spans: Redoc shows those descriptions as plain text, so `/v2` would keep its backticks in
+    the "Servers" box. Everything else is copied as it is."""
+    if isinstance(node, list):
+        return [plain_server_text(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: plain_server_text(value) for key, value in node.items()}
+    servers = out.get("servers")
+    for server in servers if isinstance(servers, list) else []:
+        if isinstance(server, dict):
+            for part in [server, *(server.get("variables") or {}).values()]:
+                if isinstance(part.get("description"), str):
+                    part["description"] = CODE_SPAN.sub(r"\1", part["description"])
+    return out
+
+
 def start_references(dest: Path, vendors: list[Vendor]) -> list[tuple[Vendor, Any]]:
-    """Start one Redocly CLI per vendor (they run while the rest is built)."""
+    """Start one Redocly CLI per vendor (they run while the rest is built), each on the spec
+    as the reference shows it (plain_server_text), written next to `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
+    specs = dest.parent / "reference-specs"
+    specs.mkdir(exist_ok=True)
     started = []
     for vendor in vendors:
+        shown = specs / f"{vendor.slug}.json"
+        shown.write_text(json.dumps(plain_server_text(vendor.spec), default=str), "utf-8")
         cmd = [
             str(REDOCLY),
             "build-docs",
-            str(vendor.spec_path),
+            str(shown),
             "--output",
             str(dest / f"{vendor.slug}.html"),
             "--title",
@@ -233,7 +300,7 @@ def start_references(dest: Path, vendors: list[Vendor]) -> list[tuple[Vendor, An
         proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
-            env=_node_env(),
+            env=node_tools.node_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -268,6 +335,7 @@ def mkdocs_config(work: Path, src: Path, site: Path, vendors: list[Vendor]) -> P
                             v.name: [
                                 f"vendors/{v.slug}.md",  # titled by its heading
                                 {"API reference": f"reference/{v.slug}.html"},
+                                {"Changelog": f"changelogs/{v.slug}.md"},
                             ]
                         }
                         for v in vendors
@@ -295,7 +363,7 @@ def build(
     vendors = load_vendors(specs)
     if not vendors:
         raise SystemExit("docs: no specs/*.yaml")
-    ensure_node_modules()
+    node_tools.ensure_node_modules()
     src = work / "src"
     references = start_references(work / "reference", vendors)
     try:

@@ -21,6 +21,11 @@ checked: name and version as declared, py.typed, `connect`; for crm-mocks the ac
 the `crm-mock` console script.
 
 dist/SHA256SUMS lists every artifact. dist/specs/ and dist/packages/ are emptied first.
+
+`--release VENDOR [--tag TAG]` (the release workflow, .github/workflows/release.yml) builds the
+packages, then copies that vendor's client wheel and sdist into dist/release/: the files to
+publish. With --tag, the tag must be the spec's release tag (`spec/<vendor>/v<info.version>`,
+scripts/spec_diff.py), so a tag can never publish a client of another spec version.
 """
 
 from __future__ import annotations
@@ -374,6 +379,29 @@ def build_packages(out: Path) -> list[Path]:
     return built
 
 
+def check_release(vendor: str, tag: str | None) -> None:
+    """`vendor` has a spec and `tag` (if given) is its current release tag."""
+    import spec_diff
+
+    if vendor not in vendors():
+        raise DistError(f"no spec for {vendor!r}; vendors: {', '.join(vendors())}")
+    if tag is not None:
+        spec = spec_diff.load_text((SPECS / f"{vendor}.yaml").read_text("utf-8"), vendor)
+        expected = spec_diff.tag_name(vendor, str(spec["info"]["version"]))
+        if tag != expected:
+            raise DistError(f"tag {tag} does not release specs/{vendor}.yaml: expected {expected}")
+
+
+def select_release(vendor: str, packages: Path, out: Path) -> list[Path]:
+    """Copy `vendor`'s client wheel and sdist from `packages` into `out` (emptied first)."""
+    project = _project(GENERATED / f"{vendor}-client")
+    _empty(out)
+    return [
+        Path(shutil.copy2(path, out))
+        for path in _artifacts(packages, project["name"], project["version"])
+    ]
+
+
 # -- command line ----------------------------------------------------------------------------
 
 
@@ -395,14 +423,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=DIST, help="output folder (default: dist/)")
     parser.add_argument("--only", choices=["specs", "packages"], help="build only these")
+    parser.add_argument("--release", metavar="VENDOR", help="also select VENDOR's client")
+    parser.add_argument("--tag", help="with --release: the git tag being released")
     args = parser.parse_args(argv)
     out: Path = args.out.resolve()
     built: list[Path] = []
     try:
+        if args.release:
+            check_release(args.release, args.tag)
         if args.only in (None, "specs"):
             built += build_specs(out / "specs")
         if args.only in (None, "packages"):
             built += build_packages(out / "packages")
+        if args.release:
+            built += select_release(args.release, out / "packages", out / "release")
     except DistError as exc:
         print(f"dist: {exc}", file=sys.stderr)
         return 1

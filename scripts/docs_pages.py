@@ -69,7 +69,7 @@ def vendor_table(vendors: list[Vendor], contracts: dict[str, ContractResult | No
         [
             "vendor",
             "operations",
-            "exercised by contract tests",
+            "contract-tested",
             "decisions",
             "undocumented",
             "inferred",

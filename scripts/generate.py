@@ -300,13 +300,27 @@ def pep440(version: str) -> str:
     return ".".join(str(int(n)) for n in numbers)
 
 
-def package_version(api_version: str, spec: bytes) -> str:
-    """PEP 440 version of a client: the spec's info.version, plus a local label naming the
-    generator and the spec's digest (`2012.11.1+oapc.0.29.1.spec.1a2b3c4d`), so two builds
-    from different specs or generators never share a version."""
-    generator = metadata.version("openapi-python-client")
-    digest = hashlib.sha256(spec).hexdigest()[:8]
-    return f"{pep440(api_version)}+oapc.{generator}.spec.{digest}"
+RELEASES = PIPELINE / "releases.yaml"
+
+
+def client_release(vendor: str, api_version: str, releases: Path = RELEASES) -> int:
+    """The client release number of `vendor` for spec version `api_version` (releases.yaml):
+    0 for a spec version the file does not name, so a new spec version starts afresh."""
+    entry = (load_yaml(releases) or {}).get(vendor) if releases.exists() else None
+    if not entry or str(entry.get("spec")) != api_version:
+        return 0
+    release = entry.get("release")
+    if not isinstance(release, int) or isinstance(release, bool) or release < 0:
+        raise PipelineError(f"{releases.name}: {vendor}: release must be an integer >= 0")
+    return release
+
+
+def package_version(api_version: str, release: int = 0) -> str:
+    """Public PEP 440 version of a client: the spec's info.version as numbers, then the client
+    release number (`2012-11.1`, release 2 -> `2012.11.1.2`), like typeshed's stub packages.
+    PyPI refuses local labels, so the spec digest and generator version live in
+    GENERATION.json and `<package>/_generated.py` instead of the version."""
+    return f"{pep440(api_version)}.{release}"
 
 
 def _run(cmd: list[str], cwd: Path | None = None) -> None:
@@ -435,7 +449,8 @@ def build(vendor: str, dest_root: Path) -> Path:
         raise PipelineError(f"scripts/generator/vendors.yaml has no entry for {vendor}")
     settings = all_settings[vendor]
     package = settings["package"]
-    version = package_version(str(doc["info"]["version"]), spec_path.read_bytes())
+    api_version = str(doc["info"]["version"])
+    version = package_version(api_version, client_release(vendor, api_version))
     wire, paginated = pipeline_data(doc)
 
     work = Path(tempfile.mkdtemp(prefix=f"gen-{vendor}-"))
@@ -486,6 +501,7 @@ def build(vendor: str, dest_root: Path) -> Path:
             "spec": f"specs/{vendor}.yaml",
             "spec_sha256": spec_sha,
             "api_version": str(doc["info"]["version"]),
+            "package_version": version,
             "generator": f"openapi-python-client {versions['openapi-python-client']}",
             "ruff": versions["ruff"],
             "inputs_sha256": inputs_digest(vendor),

@@ -199,9 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         vendor.store.close()
         return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", 1)
+    # the base URL as the vendor's clients take it (Sell's add /v2 themselves): pytest_plugin
+    base_path = getattr(cls, "client_base_path", cls.api_prefix)
     print(
-        f"crm-mock: {args.vendor} API at {_url(sock)}{cls.api_prefix}"
-        f" (state: {args.db or 'in memory'})",
+        f"crm-mock: {args.vendor} API at {_url(sock)}{base_path}"
+        f" (the client's base_url; paths under {cls.api_prefix}/;"
+        f" state: {args.db or 'in memory'})",
         file=sys.stderr,
         flush=True,
     )

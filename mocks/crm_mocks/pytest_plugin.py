@@ -11,7 +11,11 @@ that has the package installed can use them:
 
 Each `<vendor>_mock` fixture (`clevertim_mock`, `zendesk_sell_mock`, ...) runs one server per
 test session on 127.0.0.1 and a free port, and resets its state before every test.
-`crm_mock_server(vendor, **options)` starts a dedicated server with vendor options.
+`crm_mock_server` is a fixture that gives a factory: `crm_mock_server(vendor, **options)` starts
+a dedicated server with vendor options, stopped at the end of the session — or at the end of a
+`with` block, since the server it returns is also a context manager.
+
+`api_url` is the one value to pass as a client's `base_url`, for every vendor.
 """
 
 from __future__ import annotations
@@ -36,7 +40,10 @@ class RunningMock:
 
     vendor: str
     url: str  # server root, e.g. http://127.0.0.1:53211
-    api_url: str  # the vendor API's base URL on the mock (url + the vendor's path prefix)
+    #: the vendor API's base URL on the mock, as the vendor's clients take it: pass it as the
+    #: generated client's `base_url` (url + `/api`, `/api/v3`; for Zendesk Sell the server root,
+    #: because Sell's clients add the `/v2` of every path themselves)
+    api_url: str
     credentials: Mapping[str, Mapping[str, str]] = field(
         repr=False
     )  # demo user label -> credentials
@@ -62,6 +69,13 @@ class RunningMock:
     def stop(self) -> None:
         self.server.stop()
 
+    # `with crm_mock_server("zendesk-sell", rate_limit=5) as sell:` stops it at the block's end
+    def __enter__(self) -> RunningMock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
 
 def start_mock(
     vendor: str,
@@ -78,12 +92,21 @@ def start_mock(
         for account in mock.directory.accounts.values()
         for user in account.users
     }
-    return RunningMock(vendor, server.url, server.url + mock.api_prefix, credentials, mock, server)
+    return RunningMock(
+        vendor, server.url, server.url + client_base_path(mock), credentials, mock, server
+    )
+
+
+def client_base_path(mock: VendorMock | type[VendorMock]) -> str:
+    """The path the vendor's clients put in their base URL: the API prefix, unless the vendor
+    says its clients add (part of) it to each path (`client_base_path`, Zendesk Sell)."""
+    return str(getattr(mock, "client_base_path", mock.api_prefix))
 
 
 @pytest.fixture(scope="session")
 def crm_mock_server() -> Iterator[Callable[..., RunningMock]]:
-    """Factory: `crm_mock_server("zendesk-sell", rate_limit=5)` starts a dedicated mock."""
+    """Factory: `crm_mock_server("zendesk-sell", rate_limit=5)` starts a dedicated mock (stopped
+    at the end of the session, or of `with crm_mock_server(...) as mock:`)."""
     started: list[RunningMock] = []
 
     def start(vendor: str, **options: Any) -> RunningMock:

@@ -108,6 +108,16 @@ def test_save_contact_creates_then_updates(
     assert updated.dt_modified >= updated.dt_created
 
 
+def test_ids_keep_their_wire_types_and_match_as_strings(
+    relenta_mock: RunningMock, connect_client: Connect
+) -> None:
+    """relenta-10.14: a save answers an int, a list gives a str; `str(saved)` matches."""
+    client = connect_client(relenta_mock, "demo")
+    saved = _saved_id(save_contact.sync_detailed(client=client, body=ContactSave(full_name="Ada")))
+    listed = _contacts(client)[0]
+    assert isinstance(listed.id, str) and listed.id == str(saved)
+
+
 def test_save_contact_updates_with_the_listed_string_id(
     relenta_mock: RunningMock, connect_client: Connect
 ) -> None:

@@ -1347,12 +1347,12 @@ def test_token_never_in_repr(zendesk_sell_mock: RunningMock) -> None:
 
 def test_base_url_is_the_server_root(zendesk_sell_mock: RunningMock) -> None:
     """The spec's server is `https://api.getbase.com` and its paths start with `/v2`: the mock's
-    root is the base URL; its `api_url` (root + `/v2`) would double the prefix."""
+    root is the base URL, and so is its `api_url`; root + `/v2` would double the prefix."""
     token = zendesk_sell_mock.credentials["demo"]["token"]
-    assert zendesk_sell_mock.api_url == zendesk_sell_mock.url + "/v2"
-    with connect(token, base_url=zendesk_sell_mock.url) as right:
+    assert zendesk_sell_mock.api_url == zendesk_sell_mock.url
+    with connect(token, base_url=zendesk_sell_mock.api_url) as right:
         _ok(get_account.sync_detailed(client=right), AccountResponse)
-    with connect(token, base_url=zendesk_sell_mock.api_url) as doubled:
+    with connect(token, base_url=zendesk_sell_mock.url + "/v2") as doubled:
         wrong = get_account.sync_detailed(client=doubled)
     # 404 is not a documented answer of getAccount, so the client leaves it unparsed
     assert (wrong.status_code, wrong.parsed) == (404, None)

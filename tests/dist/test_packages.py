@@ -86,6 +86,43 @@ def test_every_project_has_a_wheel_and_an_sdist(packages: Path) -> None:
     assert {p.name for p in packages.iterdir()} == expected
 
 
+def test_twine_check_passes_on_every_wheel_and_sdist(packages: Path) -> None:
+    """What PyPI's upload checks (metadata, long description renders), with --strict so a
+    warning fails too; twine is pinned in the `dev` extra."""
+    artifacts = sorted(packages.iterdir())
+    twine = Path(sys.executable).parent / "twine"
+    out = subprocess.run(
+        [str(twine), "check", "--strict", *map(str, artifacts)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.count("PASSED") == len(artifacts) == 2 * (len(VENDORS) + 1), out.stdout
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_client_version_is_public_and_the_provenance_travels_in_the_package(
+    packages: Path, vendor: str
+) -> None:
+    """PyPI refuses local version labels (`+...`): the version is the spec's plus the client
+    release number; the spec digest and generator version ship in `_generated.py`."""
+    from packaging.version import Version
+
+    project = _client(vendor)
+    generation = json.loads(
+        (ROOT / "generated" / f"{vendor}-client" / "GENERATION.json").read_text()
+    )
+    version = Version(project["version"])
+    assert version.local is None and str(version) == project["version"]
+    assert project["version"] == generation["package_version"]
+    with zipfile.ZipFile(packages / f"{_stem(project)}-py3-none-any.whl") as wheel:
+        stamp = wheel.read(f"{dist.client_package(vendor)}/_generated.py").decode()
+    assert f'SPEC_SHA256 = "{generation["spec_sha256"]}"' in stamp
+    assert f'GENERATOR = "{generation["generator"]}"' in stamp
+
+
 def test_mocks_wheel_and_sdist_ship_the_accounts_files_and_py_typed(packages: Path) -> None:
     stem = _stem(_project(ROOT))
     with zipfile.ZipFile(packages / f"{stem}-py3-none-any.whl") as wheel:
@@ -196,3 +233,23 @@ def test_readme_call_works_against_the_installed_mock(
     modules = out.stdout.split()
     assert modules and all(m.startswith(dist.client_package(vendor) + ".") for m in modules), out
     assert [(r["method"], r["status"]) for r in seen] == [("GET", 200)], seen
+
+
+def test_a_release_selects_one_clients_files_and_only_for_its_spec_tag(
+    packages: Path, tmp_path: Path
+) -> None:
+    """What release.yml publishes: `dist.py --release VENDOR --tag spec/VENDOR/v<version>`."""
+    import spec_diff
+
+    vendor = "relenta"
+    version = str(
+        spec_diff.load_text((ROOT / "specs" / f"{vendor}.yaml").read_text(), "x")["info"]["version"]
+    )
+    dist.check_release(vendor, spec_diff.tag_name(vendor, version))
+    with pytest.raises(dist.DistError, match="does not release specs/relenta.yaml"):
+        dist.check_release(vendor, "spec/relenta/v0.1")
+    with pytest.raises(dist.DistError, match="no spec for"):
+        dist.check_release("nobody", None)
+    chosen = dist.select_release(vendor, packages, tmp_path / "release")
+    stem = _stem(_client(vendor))
+    assert sorted(p.name for p in chosen) == [f"{stem}-py3-none-any.whl", f"{stem}.tar.gz"]

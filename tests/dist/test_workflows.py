@@ -26,7 +26,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
-FILES = ["ci.yml", "contract-live.yml"]
+FILES = ["ci.yml", "contract-live.yml", "release.yml"]
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 CONTEXTS = {"github", "inputs", "matrix", "secrets", "steps", "env", "vars", "runner", "job"}
@@ -117,7 +117,57 @@ def _makefile_targets() -> set[str]:
 
 def test_ci_runs_the_developers_make_verbs() -> None:
     runs = [step["run"] for _, step in _steps(_load("ci.yml")) if "run" in step]
-    assert runs == ["make lint", "make check-generated", "make test", "make docs"]
+    assert runs == [
+        "make lint",
+        "make check-generated",
+        "make test",
+        'make diff BASE="$BASE"',
+        "make docs",
+    ]
+
+
+def test_ci_gates_breaking_changes_against_the_base_with_full_history() -> None:
+    job = _load("ci.yml")["jobs"]["spec-gate"]
+    checkout, *_, gate = job["steps"]
+    assert checkout["with"]["fetch-depth"] == 0
+    assert gate["run"] == 'make diff BASE="$BASE"'
+    assert "github.event.pull_request.base.sha" in gate["env"]["BASE"]
+
+
+def test_release_publishes_with_trusted_publishing_and_no_token() -> None:
+    document = _load("release.yml")
+    assert document["on"]["push"]["tags"] == ["spec/*/v*"]
+    choices = document["on"]["workflow_dispatch"]["inputs"]["vendor"]["options"]
+    assert choices == dist.vendors()
+    assert document["permissions"] == {"contents": "read"}
+    build, publish = document["jobs"]["build"], document["jobs"]["publish"]
+    assert publish["needs"] == "build" and publish["permissions"] == {"id-token": "write"}
+    assert "permissions" not in build  # only the publishing job may mint an OIDC token
+    uses = [step.get("uses", "") for step in publish["steps"]]
+    assert uses[-1] == "pypa/gh-action-pypi-publish@release/v1"
+    assert "password" not in publish["steps"][-1].get("with", {})  # no API token
+    assert "secrets." not in (WORKFLOWS / "release.yml").read_text()
+    runs = "\n".join(step.get("run", "") for step in build["steps"])
+    assert "make diff" in runs and "--release" in runs and "twine check --strict" in runs
+
+
+def test_the_release_workflow_names_the_vendor_of_its_tag(tmp_path: Path) -> None:
+    build = _load("release.yml")["jobs"]["build"]
+    (which,) = (step for step in build["steps"] if step.get("id") == "which")
+    output = tmp_path / "output"
+    for env, vendor in [
+        ({"TAG": "spec/zendesk-sell/v2.2", "CHOSEN": ""}, "zendesk-sell"),
+        ({"TAG": "", "CHOSEN": "relenta"}, "relenta"),
+    ]:
+        output.write_text("")
+        result = subprocess.run(
+            ["bash", "-e", "-c", which["run"]],
+            env={"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output), **env},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        assert f"vendor={vendor}\n" in output.read_text()
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -163,3 +163,73 @@ def test_site_page_loads_offline(path: str, site_url: str, page: Page) -> None:
         assert status == 200, link
     assert not page.console_errors(), page.console_errors()
     assert not external_requests(page), external_requests(page)
+
+
+WIDTH = 1400  # a laptop screen: the layout the site must fit without sideways scrolling
+LAYOUT = """(() => {
+  const root = document.documentElement;
+  const lines = e => {  // rendered lines of an element's text: content height / line height
+    const s = getComputedStyle(e), px = v => parseFloat(v) || 0;
+    const height = e.getBoundingClientRect().height - px(s.paddingTop) - px(s.paddingBottom)
+      - px(s.borderTopWidth) - px(s.borderBottomWidth);
+    return Math.round(height / (px(s.lineHeight) || px(s.fontSize) * 1.2));
+  };
+  const heads = 'article th, article h1, article h2, .md-header__title';
+  const name = e => e.tagName.toLowerCase() + ': ' + e.innerText.trim().slice(0, 40);
+  return {
+    page: root.scrollWidth > root.clientWidth ? [root.scrollWidth, root.clientWidth] : null,
+    scrolling: Array.from(document.querySelectorAll('article *'))
+      .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+      .map(e => name(e) + ' (' + e.scrollWidth + ' > ' + e.clientWidth + ' px)'),
+    wrapped: Array.from(document.querySelectorAll(heads))
+      .filter(e => lines(e) > (e.tagName === 'TH' ? 1 : 2))
+      .map(e => name(e) + ' (' + lines(e) + ' lines)'),
+  };
+})()"""
+
+
+def layout_at(page: Page, url: str, width: int = WIDTH) -> dict[str, Any]:
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=900,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    page.navigate(url)
+    assert wait_for(page, "document.querySelector('article h1')?.innerText")
+    found: dict[str, Any] = page.evaluate(LAYOUT)
+    return found
+
+
+@pytest.mark.parametrize("path", ["index.html", "releasing.html", "changelogs/relenta.html"])
+def test_page_fits_1400px_without_sideways_scrolling(path: str, site_url: str, page: Page) -> None:
+    """No horizontal scrollbar on the page, no table or diagram that scrolls sideways inside
+    it, no table header stacked word by word."""
+    found = layout_at(page, f"{site_url}/{path}")
+    if path == "index.html":
+        shot = page.screenshot(SCREENSHOTS / "index-1400.png", full_page=True)
+        print(f"screenshot: {shot}")
+    assert found == {"page": None, "scrolling": [], "wrapped": []}, found
+
+
+def test_the_layout_check_catches_sideways_scrolling(site_url: str, page: Page) -> None:
+    """The same check at a width where the vendors table cannot fit: it must report it."""
+    found = layout_at(page, f"{site_url}/index.html", width=700)
+    assert found["scrolling"] or found["page"], found
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_reference_servers_box_shows_no_markdown(vendor: str, site_url: str, page: Page) -> None:
+    """Redoc prints a server's description as plain text: no raw backticks there."""
+    page.navigate(f"{site_url}/reference/{vendor}.html")
+    texts = wait_for(
+        page,
+        "Array.from(document.querySelectorAll('[data-testid=server-panel-item-name]'),"
+        " e => e.textContent)",
+    )
+    spec = yaml.safe_load((ROOT / "specs" / f"{vendor}.yaml").read_text("utf-8"))
+    assert texts, f"{vendor}: no Servers box rendered"
+    assert not [t for t in texts if "`" in t], texts
+    first = spec["servers"][0].get("description", "").replace("`", "")
+    assert any(first[:40] in t for t in texts), (first, texts)

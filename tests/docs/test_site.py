@@ -215,3 +215,42 @@ def test_site_loads_nothing_from_the_network(site: Path) -> None:
                 if 'rel="canonical"' not in match.group(0):
                     offenders.append(f"{path.relative_to(site)}: {match.group(0)[:120]}")
     assert not offenders, offenders
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=[v.slug for v in VENDORS])
+def test_every_vendor_has_its_spec_changelog_in_the_site_and_its_client_readme_links_it(
+    site: Path, vendor: Vendor
+) -> None:
+    page = (site / "changelogs" / f"{vendor.slug}.html").read_text("utf-8")
+    assert f"{vendor.spec['info']['title']}: changelog" in page
+    assert f"spec/{vendor.slug}/v" in page  # names the release tags it is built from
+    assert f'href="changelogs/{vendor.slug}.html"' in (site / "index.html").read_text("utf-8")
+    readme = (ROOT / "generated" / f"{vendor.slug}-client" / "README.md").read_text("utf-8")
+    assert f"`changelogs/{vendor.slug}.html`" in readme
+
+
+def test_contract_results_are_cached_by_spec_digest_not_by_file_time(tmp_path: Path) -> None:
+    """`make docs` reruns a vendor's contract tests only when its spec's content changed: a
+    checkout that only touches the file costs nothing; an edit makes the result stale."""
+    import os
+
+    specs, folder = tmp_path / "specs", tmp_path / ".contract"
+    specs.mkdir()
+    folder.mkdir()
+    shutil.copy(ROOT / "specs" / "relenta.yaml", specs / "relenta.yaml")
+    (vendor,) = load_vendors(specs)
+    result = folder / "relenta.json"
+    result.write_text(json.dumps({"target": "mock", "cases": 3, "operations_tested": []}))
+    build_docs.record_contract_run(vendor, vendor.sha256, folder)
+    assert build_docs.contract_result_is_current(vendor, folder)
+    later = result.stat().st_mtime + 100
+    os.utime(vendor.spec_path, (later, later))  # newer file, same content
+    assert build_docs.contract_result_is_current(vendor, folder)
+    vendor.spec_path.write_text(vendor.spec_path.read_text() + "\n# edited\n")
+    assert not build_docs.contract_result_is_current(vendor, folder)
+    _, notes = build_docs.contract_results([vendor], "read", folder)
+    assert "(stale: the spec changed after that run)" in notes["relenta"]
+    # a result written by another run (make contract) is current while newer than the spec
+    result.write_text(json.dumps({"target": "mock", "cases": 4, "operations_tested": []}))
+    os.utime(result, (later + 100, later + 100))
+    assert build_docs.contract_result_is_current(vendor, folder)

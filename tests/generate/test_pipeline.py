@@ -74,11 +74,16 @@ def test_an_upstream_template_change_stops_generation_instead_of_shipping_withou
         generate._patch("text without the anchor", "params[name] = value", "fixed", "x")
 
 
-def test_package_versions_are_pep440_and_name_generator_and_spec() -> None:
-    version = generate.package_version("2012-11.1", b"spec bytes")
-    assert Version(version).public == "2012.11.1"
-    assert version.startswith("2012.11.1+oapc.") and ".spec." in version
-    assert generate.package_version("v3.1", b"a") != generate.package_version("v3.1", b"b")
+def test_package_versions_are_public_pep440_spec_version_plus_client_release(
+    tmp_path: Path,
+) -> None:
+    version = generate.package_version("2012-11.1", 2)
+    assert version == "2012.11.1.2" and Version(version).local is None  # PyPI refuses local labels
+    releases = tmp_path / "releases.yaml"
+    releases.write_text('relenta: {spec: "v3.1", release: 4}\n')
+    assert generate.client_release("relenta", "v3.1", releases) == 4
+    assert generate.client_release("relenta", "v3.2", releases) == 0  # a new spec version
+    assert generate.client_release("clevertim", "2012-11.1", releases) == 0
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/bantam-live.yaml"
-SPEC_SHA256 = "8fe70fdcbbaa2673e20140cd6f21be584a86981f93b47af0f5c084b14cf64e25"
-API_VERSION = "2010.1"
+SPEC_SHA256 = "3bf1a9dc444ef45b77a84f9512affed086a2dc1efad19f55b54142bde5991095"
+API_VERSION = "2010.2"
+PACKAGE_VERSION = "2010.2.0"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

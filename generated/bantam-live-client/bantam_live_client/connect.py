@@ -11,7 +11,7 @@ from typing import Any
 from .client import AuthenticatedClient
 
 DEFAULT_SERVER = "https://{account}.bantamlive.com/api"
-VERSION = "2010.1+oapc.0.29.1.spec.8fe70fdc"
+VERSION = "2010.2.0"
 
 
 def connect(

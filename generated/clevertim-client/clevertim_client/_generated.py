@@ -4,5 +4,6 @@
 SPEC = "specs/clevertim.yaml"
 SPEC_SHA256 = "e18895cfc153e18a794504e2e89938e0105934c071d3cfd56f1f9d69c471d696"
 API_VERSION = "2012-11.1"
+PACKAGE_VERSION = "2012.11.1.0"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

@@ -2,7 +2,8 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/relenta.yaml"
-SPEC_SHA256 = "8194afea5ef8d10d093be547db23605b3792393ae80eeadaeeebfa5c5468afab"
+SPEC_SHA256 = "64d6b0960194b0d8038795895a705fe50c875b9a2dd37025bbcd150f7d8c1f3d"
 API_VERSION = "v3.1"
+PACKAGE_VERSION = "3.1.0"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

@@ -4,5 +4,6 @@
 SPEC = "specs/zendesk-sell.yaml"
 SPEC_SHA256 = "f414c53f929da85ed478691a6169b6267d26396cfaf71da5d26f9a425c5ad978"
 API_VERSION = "v2.1"
+PACKAGE_VERSION = "2.1.0"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

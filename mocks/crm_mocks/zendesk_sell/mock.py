@@ -71,6 +71,8 @@ def no_params(request: Request, allowed: Sequence[str] = ()) -> dict[str, str]:
 class ZendeskSellMock(VendorMock):
     name: ClassVar[str] = "zendesk-sell"
     api_prefix: ClassVar[str] = PREFIX
+    #: the official clients' base URL is the host; they add `API_VERSION = '/v2'` to each path
+    client_base_path: ClassVar[str] = ""
     secret_headers: ClassVar[tuple[str, ...]] = ("authorization",)
     option_names: ClassVar[Mapping[str, str]] = {
         "rate_limit": f"requests a token may make per window (default {DEFAULT_RATE_LIMIT})",

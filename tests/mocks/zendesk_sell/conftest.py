@@ -26,7 +26,7 @@ class Sell:
     def client(self, label: str = "demo") -> httpx.Client:
         if label not in self._clients:
             self._clients[label] = httpx.Client(
-                base_url=self.mock.api_url,
+                base_url=self.mock.api_url + "/v2",
                 headers={
                     "Authorization": f"Bearer {self.token(label)}",
                     "User-Agent": UA,
@@ -39,7 +39,7 @@ class Sell:
     def raw(self) -> httpx.Client:
         """No default headers at all, for the header and auth checks."""
         if "" not in self._clients:
-            client = httpx.Client(base_url=self.mock.api_url, timeout=10)
+            client = httpx.Client(base_url=self.mock.api_url + "/v2", timeout=10)
             del client.headers["User-Agent"]  # httpx would send its own
             self._clients[""] = client
         return self._clients[""]

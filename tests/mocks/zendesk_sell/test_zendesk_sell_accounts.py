@@ -51,7 +51,7 @@ def test_rate_limit_answers_429_once_the_budget_is_spent(crm_mock_server: object
     mock = crm_mock_server("zendesk-sell", rate_limit=5, rate_window=60)  # type: ignore[operator]
     token = mock.credentials["demo"]["token"]
     other = mock.credentials["other"]["token"]
-    with httpx.Client(base_url=mock.api_url, headers={"User-Agent": UA}) as client:
+    with httpx.Client(base_url=mock.api_url + "/v2", headers={"User-Agent": UA}) as client:
         auth = {"Authorization": f"Bearer {token}"}
         statuses = [client.get("/users/self", headers=auth).status_code for _ in range(6)]
         assert statuses == [200] * 5 + [429]
@@ -72,7 +72,7 @@ def test_rate_limit_answers_429_once_the_budget_is_spent(crm_mock_server: object
 def test_rate_limit_window_refills(crm_mock_server: object) -> None:
     mock = crm_mock_server("zendesk-sell", rate_limit=2, rate_window=1)  # type: ignore[operator]
     headers = {"User-Agent": UA, "Authorization": f"Bearer {mock.credentials['demo']['token']}"}
-    with httpx.Client(base_url=mock.api_url, headers=headers) as client:
+    with httpx.Client(base_url=mock.api_url + "/v2", headers=headers) as client:
         assert [client.get("/users/self").status_code for _ in range(3)] == [200, 200, 429]
         time.sleep(1.1)
         assert client.get("/users/self").status_code == 200

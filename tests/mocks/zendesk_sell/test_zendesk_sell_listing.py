@@ -51,7 +51,7 @@ def test_250_records_are_3_pages_of_100_with_links(sell: Sell) -> None:
     assert query_of(pages[0]["links"]["next_page"]) == {"page": ["2"], "per_page": ["100"]}
     assert query_of(pages[2]["links"]["prev_page"])["page"] == ["2"]
     assert query_of(pages[1]["links"]["first_page"])["page"] == ["1"]
-    assert pages[0]["links"]["self"].startswith(sell.mock.api_url + "/contacts?")
+    assert pages[0]["links"]["self"].startswith(sell.mock.api_url + "/v2/contacts?")
 
 
 def test_links_keep_the_filters(sell: Sell) -> None:

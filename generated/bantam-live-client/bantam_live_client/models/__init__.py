@@ -4,8 +4,8 @@
 from .contact_fields import ContactFields
 from .contact_record import ContactRecord
 from .contact_update import ContactUpdate
+from .contact_view import ContactView
 from .error import Error
-from .list_contacts_view_type_0 import ListContactsViewType0
 from .organization import Organization
 from .organization_create import OrganizationCreate
 from .organization_fields import OrganizationFields
@@ -16,8 +16,8 @@ __all__ = (
     "ContactFields",
     "ContactRecord",
     "ContactUpdate",
+    "ContactView",
     "Error",
-    "ListContactsViewType0",
     "Organization",
     "OrganizationCreate",
     "OrganizationFields",

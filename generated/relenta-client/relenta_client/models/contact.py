@@ -24,7 +24,8 @@ class Contact:
     """
 
     id: str
-    """ Contact id as a quoted decimal string (the table says integer; see relenta-10.4). """
+    """ Contact id as a quoted decimal string (the table says integer; see relenta-10.4). A save answer gives the
+    same id as an integer: match them as `contact.id == str(saved.id)`. """
     full_name: str
     """ Full name (e.g. "James Bond"); derived from first and last name. """
     first_name: str

@@ -16,7 +16,7 @@ class SaveResult:
 
     id: int
     """ Id of the created or updated record - an unquoted integer here, although list calls return ids as quoted
-    strings (see the x-decision). """
+    strings (see the x-decision): match a listed record as `record.id == str(saved.id)`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.contact_view import ContactView
 from ...models.error import Error
-from ...models.list_contacts_view_type_0 import ListContactsViewType0
 from ...models.organization import Organization
 from ...models.person import Person
 from ...types import UNSET, Response, Unset
@@ -15,7 +15,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    view: ListContactsViewType0 | str | Unset = UNSET,
+    view: ContactView | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -105,7 +105,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    view: ListContactsViewType0 | str | Unset = UNSET,
+    view: ContactView | str | Unset = UNSET,
 ) -> Response[Error | list[Organization | Person] | str]:
     """List contacts
 
@@ -115,8 +115,8 @@ def sync_detailed(
     and the unwrapped array body are inferred (no response was documented).
 
     Args:
-        view (ListContactsViewType0 | str | Unset): `people` or `companies` (documented); absent
-            returns both. Any other value is (inferred) ignored.
+        view (ContactView | str | Unset): `people` or `companies` (documented); absent returns
+            both. Any other value is (inferred) ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,7 +140,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    view: ListContactsViewType0 | str | Unset = UNSET,
+    view: ContactView | str | Unset = UNSET,
 ) -> Error | list[Organization | Person] | str | None:
     """List contacts
 
@@ -150,8 +150,8 @@ def sync(
     and the unwrapped array body are inferred (no response was documented).
 
     Args:
-        view (ListContactsViewType0 | str | Unset): `people` or `companies` (documented); absent
-            returns both. Any other value is (inferred) ignored.
+        view (ContactView | str | Unset): `people` or `companies` (documented); absent returns
+            both. Any other value is (inferred) ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,7 +170,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    view: ListContactsViewType0 | str | Unset = UNSET,
+    view: ContactView | str | Unset = UNSET,
 ) -> Response[Error | list[Organization | Person] | str]:
     """List contacts
 
@@ -180,8 +180,8 @@ async def asyncio_detailed(
     and the unwrapped array body are inferred (no response was documented).
 
     Args:
-        view (ListContactsViewType0 | str | Unset): `people` or `companies` (documented); absent
-            returns both. Any other value is (inferred) ignored.
+        view (ContactView | str | Unset): `people` or `companies` (documented); absent returns
+            both. Any other value is (inferred) ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,7 +203,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    view: ListContactsViewType0 | str | Unset = UNSET,
+    view: ContactView | str | Unset = UNSET,
 ) -> Error | list[Organization | Person] | str | None:
     """List contacts
 
@@ -213,8 +213,8 @@ async def asyncio(
     and the unwrapped array body are inferred (no response was documented).
 
     Args:
-        view (ListContactsViewType0 | str | Unset): `people` or `companies` (documented); absent
-            returns both. Any other value is (inferred) ignored.
+        view (ContactView | str | Unset): `people` or `companies` (documented); absent returns
+            both. Any other value is (inferred) ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
