@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/clevertim.yaml"
-SPEC_SHA256 = "e18895cfc153e18a794504e2e89938e0105934c071d3cfd56f1f9d69c471d696"
+SPEC_SHA256 = "a0270b3cef1099222e52d8216825870fc926b929c0aa63fb502ff3b83c455cbb"
 API_VERSION = "2012-11.1"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

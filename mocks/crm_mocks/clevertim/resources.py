@@ -77,7 +77,11 @@ CUSTOMER: dict[str, Field] = {
     "description": text(),
     "email": strings,
     "phones": array(
-        record({"type": required(choice(PHONE_TYPES)), "no": required(text(min_length=1))})
+        # unknown keys inside a phone or social media id are ignored, like unknown body keys
+        record(
+            {"type": required(choice(PHONE_TYPES)), "no": required(text(min_length=1))},
+            closed=False,
+        )
     ),
     "website": strings,
     "address": text(),
@@ -86,9 +90,12 @@ CUSTOMER: dict[str, Field] = {
     "region": text(),
     "country": text(),
     "smids": array(
-        record({"type": required(choice(SOCIAL_TYPES)), "smid": required(text(min_length=1))})
+        record(
+            {"type": required(choice(SOCIAL_TYPES)), "smid": required(text(min_length=1))},
+            closed=False,
+        )
     ),
-    "ctype": choice(CTYPES, blank_is_unset=True),
+    "ctype": choice(CTYPES),  # "" is lenient only for task atype (spec clevertim-10.11)
     "tags": strings,
     "files": ids,
     "lfiles": ids,
@@ -248,7 +255,7 @@ RESOURCES: dict[str, Resource] = {
                 "endDate": DATE_PARTS,
                 "is_completed": boolean(),
                 "is_deleted": boolean(),
-                "rec": choice(["N", "D", "W", "M", "Y"], blank_is_unset=True),
+                "rec": choice(["N", "D", "W", "M", "Y"]),
                 "recevery": integer(lenient=True, minimum=1),
                 "recopts": RECURRENCE_OPTIONS,
             },
@@ -273,7 +280,7 @@ RESOURCES: dict[str, Resource] = {
                 "cust": anything(),
                 "case": ref,
                 "opportunity": ref,
-                "type": choice(["N", "S", "M"], blank_is_unset=True),
+                "type": choice(["N", "S", "M"]),
                 "files": ids,
                 "lfiles": ids,
                 "is_deleted": boolean(),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,9 +34,9 @@ class TaskCreate:
     the Python client. """
     location: str | Unset = UNSET
     """ Location; "" when not set. """
-    atype: TaskType | Unset = UNSET
-    """ Task type (`atype`), spelled exactly as the service does: "Email", "TO DO", "Meeting", "Not set", "Call",
-    "Follow up" (documented) and "Appointment" (Python client). New tasks default to "Not set". """
+    atype: Literal[""] | TaskType | Unset = UNSET
+    """ Task type. On input "" is also taken and means "not set" (a new task then gets "Not set", an update leaves
+    the type as it was); responses always carry a TaskType (clevertim-10.11). """
     cust: int | None | Unset = UNSET
     """ Id of the customer (contact or company) the task is attached to. """
     case: int | None | Unset = UNSET
@@ -83,8 +83,12 @@ class TaskCreate:
 
         location = self.location
 
-        atype: str | Unset = UNSET
-        if not isinstance(self.atype, Unset):
+        atype: Literal[""] | str | Unset
+        if isinstance(self.atype, Unset):
+            atype = UNSET
+        elif isinstance(self.atype, str):
+            atype = self.atype
+        else:
             atype = self.atype
 
         cust: int | None | Unset
@@ -206,12 +210,23 @@ class TaskCreate:
 
         location = d.pop("location", UNSET)
 
-        _atype = d.pop("atype", UNSET)
-        atype: TaskType | Unset
-        if isinstance(_atype, Unset):
-            atype = UNSET
-        else:
-            atype = check_task_type(_atype)
+        def _parse_atype(data: object) -> Literal[""] | TaskType | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                atype_type_0 = check_task_type(data)
+
+                return atype_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            atype_type_1 = cast(Literal[""], data)
+            if atype_type_1 != "":
+                raise ValueError(f"atype_type_1 must match const '', got '{atype_type_1}'")
+            return atype_type_1
+
+        atype = _parse_atype(d.pop("atype", UNSET))
 
         def _parse_cust(data: object) -> int | None | Unset:
             if data is None:
