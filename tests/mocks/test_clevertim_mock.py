@@ -397,3 +397,20 @@ def test_unknown_keys_inside_phones_and_social_ids_are_ignored(api: httpx.Client
 
 def test_custom_field_scope_must_not_be_empty(api: httpx.Client) -> None:
     error(api.post("/customfield", json={"name": "T", "elemType": "input", "modelType": []}), 400)
+
+
+def test_the_live_tested_wso2_payloads_are_taken_and_nothing_looser(api: httpx.Client) -> None:
+    contact = created(api.post("/contact", json={"fn": "Ann"}))
+    task = created(
+        api.post(
+            "/task",
+            json={"name": "Call", "location": "", "case": "", "cust": "", "aUserId": "",
+                  "atype": "", "opp": ""},
+        )
+    )  # fmt: skip
+    assert (task["atype"], task.get("cust"), task.get("case")) == ("Not set", None, None)
+    note = created(api.post("/note", json={"desc": "Hi", "cust": str(contact["id"])}))
+    assert note["cust"] == [contact["id"]]
+    error(api.post("/contact", json={"fn": "Bo", "companyId": "3"}), 400)
+    error(api.post("/case", json={"name": "C", "cust": ""}), 400)
+    error(api.post("/task", json={"name": "T", "recevery": "2"}), 400)

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/clevertim.yaml"
-SPEC_SHA256 = "a0270b3cef1099222e52d8216825870fc926b929c0aa63fb502ff3b83c455cbb"
+SPEC_SHA256 = "2a60fb9548f8cbf4702c0f7bfa669b5f1f227a086ffbb8680f7da39c7848c84f"
 API_VERSION = "2012-11.1"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"
