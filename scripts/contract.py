@@ -30,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+#: vendors whose positive bodies get valid stored data from contract_hooks.py
+STORED_DATA_HOOKS = ("clevertim", "relenta")
 DEFAULT_SEED = 20121108
 DEFAULT_MAX_EXAMPLES = 25
 
@@ -50,6 +53,9 @@ class Target:
     disabled_for: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: extra request headers every call needs (not secrets), e.g. a mandatory User-Agent
     headers: Mapping[str, str] = field(default_factory=dict)
+    #: a second demo user of another account: against the mock, schemathesis' object-level
+    #: authorization check replays each user's reads as the other (neither may see the other's)
+    peer_user: str = "other"
 
 
 def _merge(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
@@ -168,34 +174,7 @@ TARGETS: dict[str, Target] = {
                 "counting the mock's unhandled exceptions, which must stay at zero."
             ),
         },
-        disabled_for={
-            op: {
-                "positive_data_acceptance": (
-                    "`cf` keys must be ids of custom fields defined in the account for this "
-                    "resource (fact sheet 7, 10.12): which schema-valid maps are accepted "
-                    "depends on stored data."
-                )
-            }
-            for op in [
-                "createContact",
-                "updateContact",
-                "createCompany",
-                "updateCompany",
-                "createCase",
-                "updateCase",
-                "createOpportunity",
-                "updateOpportunity",
-            ]
-        }
-        | {
-            "updateCustomField": {
-                "positive_data_acceptance": (
-                    "A select custom field must have values (fact sheet 6.9); whether an update "
-                    "that "
-                    "sets elemType=select leaves it complete depends on the values already stored."
-                )
-            },
-        },
+        # `cf` maps and select-field updates get valid stored data from contract_hooks.py
     ),
     "zendesk-sell": Target(
         env_prefix="ZENDESK_SELL",
@@ -219,17 +198,7 @@ TARGETS: dict[str, Target] = {
         env_prefix="RELENTA",
         live_credentials={"department_key": "RELENTA_KEY"},
         auth={"departmentKey": {"api_key": "department_key"}},
-        disabled_for={
-            op: {
-                "positive_data_acceptance": (
-                    "Custom-field values are top-level keys named by the department's custom field "
-                    "definitions (fact sheet 6.1, 9.3); a key no definition has is rejected "
-                    "with 400, "
-                    "so which extra keys are valid depends on stored data."
-                )
-            }
-            for op in ["saveContact", "createContact"]
-        },
+        # custom-field keys of saved contacts get valid stored data from contract_hooks.py
     ),
     "bantam-live": Target(
         env_prefix="BANTAM_LIVE",
@@ -266,7 +235,10 @@ def render_config(
     writes: bool,
     rate_limit: str | None,
     report: Path,
+    peers: Path | None = None,
 ) -> str:
+    """The schemathesis config of a run. With `peers` (a WFC auth file naming the mock user and
+    its peer), users come from that file and the object-level authorization check is on."""
     lines = [
         f"seed = {seed}",
         "workers = 1  # CPython 3.11: more than one worker thread crashes schemathesis",
@@ -275,6 +247,18 @@ def render_config(
         "",
         "[generation]",
         f"max-examples = {max_examples}",
+        *(
+            [
+                "",
+                "# A warning (mostly rejected generated data, missing test data, ...) means part",
+                "# of the spec went untested; against the mock it fails the run like a check.",
+                "# (A live account may simply hold no data for a read-only run to find.)",
+                "[warnings]",
+                "fail-on = true",
+            ]
+            if not live
+            else []
+        ),
         "",
         "[reports.junit]",
         "enabled = true",
@@ -286,7 +270,18 @@ def render_config(
             "[headers]",
             *(f"{_toml_value(k)} = {_toml_value(v)}" for k, v in target.headers.items()),
         ]
-    for scheme, parts in target.auth.items():
+    if peers is not None:
+        lines += [
+            "",
+            "[auth.wfc]",
+            f"path = {_toml_value(str(peers))}",
+            f"user = {_toml_value(target.mock_user)}",
+            f"peers = {_toml_value([target.mock_user, target.peer_user])}",
+            "",
+            "[checks.object_level_authorization]",
+            "enabled = true",
+        ]
+    for scheme, parts in target.auth.items() if peers is None else ():
         lines += ["", f"[auth.openapi.{scheme}]"]
         for key, source in parts.items():
             value = (
@@ -332,6 +327,51 @@ class Result:
         )
 
 
+def auth_headers(vendor: str, credentials: Mapping[str, str]) -> dict[str, str]:
+    """The headers that log a user in, built from the spec's security scheme and TARGETS."""
+    import base64
+
+    import yaml
+
+    target = TARGETS[vendor]
+    spec = yaml.safe_load((ROOT / "specs" / f"{vendor}.yaml").read_text("utf-8"))
+    schemes = spec["components"]["securitySchemes"]
+    scheme_name, parts = next(iter(target.auth.items()))
+    scheme = schemes[scheme_name]
+
+    def value(key: str) -> str:
+        source = parts[key]
+        return source[1:] if source.startswith("=") else credentials[source]
+
+    if scheme["type"] == "apiKey":
+        return {scheme["name"]: value("api_key")}
+    if scheme.get("scheme") == "bearer":
+        return {"Authorization": f"Bearer {value('bearer')}"}
+    pair = f"{value('username')}:{value('password')}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+
+
+def write_peers(vendor: str, users: Mapping[str, Mapping[str, str]], path: Path) -> Path:
+    """A Web Fuzzing Commons auth file with fixed login headers for each of `users`.
+
+    Only ever written for the bundled mock, whose demo credentials are public; live
+    credentials stay in environment variables.
+    """
+    entries = [
+        {
+            "name": label,
+            "fixedHeaders": [
+                {"name": name, "value": value}
+                for name, value in auth_headers(vendor, credentials).items()
+            ],
+        }
+        for label, credentials in users.items()
+    ]
+    path.write_text(json.dumps({"auth": entries}))
+    path.chmod(0o600)
+    return path
+
+
 def _operations_tested(report: Path) -> list[str]:
     """The operations schemathesis tested ("GET /contact", ...), from its JUnit report."""
     import xml.etree.ElementTree as ET
@@ -367,10 +407,24 @@ def run(
         base_url = running.url + spec_server_path(vendor)
         credentials = dict(running.credentials[target.mock_user])
     child_env = {**env, **{f"CONTRACT_SECRET_{k.upper()}": v for k, v in credentials.items()}}
+    if vendor in STORED_DATA_HOOKS and (not live or writes):
+        child_env |= {
+            "SCHEMATHESIS_HOOKS": "contract_hooks",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(SCRIPTS), env.get("PYTHONPATH")])),
+            "CONTRACT_HOOK_VENDOR": vendor,
+            "CONTRACT_HOOK_BASE_URL": str(base_url),
+        }
     try:
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp) / "schemathesis.toml"
             report = Path(tmp) / "junit.xml"
+            peers = None
+            if running is not None:
+                users = {
+                    label: running.credentials[label]
+                    for label in (target.mock_user, target.peer_user)
+                }
+                peers = write_peers(vendor, users, Path(tmp) / "peers.json")
             config.write_text(
                 render_config(
                     target,
@@ -380,6 +434,7 @@ def run(
                     writes=writes,
                     rate_limit=env.get("CONTRACT_RATE_LIMIT", "5/s") if live else None,
                     report=report,
+                    peers=peers,
                 )
             )
             cmd = [

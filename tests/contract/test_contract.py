@@ -7,6 +7,7 @@ checks disabled per operation only where TARGETS gives a vendor-documented reaso
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -118,3 +119,38 @@ def test_live_mode_without_credentials_says_what_is_missing() -> None:
     env.pop("RELENTA_KEY", None)
     with pytest.raises(SystemExit, match="RELENTA_KEY"):
         contract.run("relenta", env=env)
+
+
+def test_mock_runs_check_object_level_authorization_with_two_accounts(tmp_path: Path) -> None:
+    target = contract.TARGETS["clevertim"]
+    users = {"demo": {"token": "demo-token"}, "other": {"token": "other-token"}}
+    peers = contract.write_peers("clevertim", users, tmp_path / "peers.json")
+    text = contract.render_config(
+        target,
+        seed=1,
+        max_examples=1,
+        live=False,
+        writes=False,
+        rate_limit=None,
+        report=tmp_path / "r.xml",
+        peers=peers,
+    )
+    assert 'peers = ["demo", "other"]' in text and "object_level_authorization" in text
+    assert "fail-on = true" in text, "warnings fail a run against the mock"
+    assert "[auth.openapi" not in text, "the users come from the peers file alone"
+    entries = {e["name"]: e["fixedHeaders"] for e in json.loads(peers.read_text())["auth"]}
+    assert entries["other"] == [{"name": "Authorization", "value": "Basic b3RoZXItdG9rZW46WA=="}]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "credentials", "header"),
+    [
+        ("relenta", {"department_key": "k"}, {"X-Relenta-Department-Key": "k"}),
+        ("zendesk-sell", {"token": "t"}, {"Authorization": "Bearer t"}),
+        ("bantam-live", {"email": "a@b", "password": "p"}, {"Authorization": "Basic YUBiOnA="}),
+    ],
+)
+def test_auth_headers_follow_each_specs_security_scheme(
+    vendor: str, credentials: dict[str, str], header: dict[str, str]
+) -> None:
+    assert contract.auth_headers(vendor, credentials) == header

@@ -367,3 +367,50 @@ def test_request_log_redacts_the_token(clevertim_mock: RunningMock, api: httpx.C
 
 def test_unknown_paths_answer_in_the_error_envelope(api: httpx.Client) -> None:
     assert error(api.get("/nothing-here"), 404)
+
+
+# §10.11 leniency where a source shows it, strictness where none does (spec clevertim-10.11)
+
+
+def test_blank_task_type_means_not_set_but_other_enums_reject_blank(api: httpx.Client) -> None:
+    task = created(api.post("/task", json={"name": "Call", "atype": ""}))
+    assert task["atype"] == "Not set"
+    assert "Enum" not in error(api.post("/contact", json={"fn": "A", "ctype": ""}), 400)
+    error(api.post("/task", json={"name": "Call", "rec": ""}), 400)
+    error(api.post("/note", json={"desc": "x", "type": ""}), 400)
+
+
+def test_unknown_keys_inside_phones_and_social_ids_are_ignored(api: httpx.Client) -> None:
+    contact = created(
+        api.post(
+            "/contact",
+            json={
+                "fn": "Ann",
+                "phones": [{"type": "Work", "no": "123", "ext": "9"}],
+                "smids": [{"type": "Github", "smid": "ann", "verified": True}],
+            },
+        )
+    )
+    assert contact["phones"] == [{"type": "Work", "no": "123"}]
+    assert contact["smids"] == [{"type": "Github", "smid": "ann"}]
+
+
+def test_custom_field_scope_must_not_be_empty(api: httpx.Client) -> None:
+    error(api.post("/customfield", json={"name": "T", "elemType": "input", "modelType": []}), 400)
+
+
+def test_the_live_tested_wso2_payloads_are_taken_and_nothing_looser(api: httpx.Client) -> None:
+    contact = created(api.post("/contact", json={"fn": "Ann"}))
+    task = created(
+        api.post(
+            "/task",
+            json={"name": "Call", "location": "", "case": "", "cust": "", "aUserId": "",
+                  "atype": "", "opp": ""},
+        )
+    )  # fmt: skip
+    assert (task["atype"], task.get("cust"), task.get("case")) == ("Not set", None, None)
+    note = created(api.post("/note", json={"desc": "Hi", "cust": str(contact["id"])}))
+    assert note["cust"] == [contact["id"]]
+    error(api.post("/contact", json={"fn": "Bo", "companyId": "3"}), 400)
+    error(api.post("/case", json={"name": "C", "cust": ""}), 400)
+    error(api.post("/task", json={"name": "T", "recevery": "2"}), 400)

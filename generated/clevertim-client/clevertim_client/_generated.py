@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/clevertim.yaml"
-SPEC_SHA256 = "e18895cfc153e18a794504e2e89938e0105934c071d3cfd56f1f9d69c471d696"
+SPEC_SHA256 = "2a60fb9548f8cbf4702c0f7bfa669b5f1f227a086ffbb8680f7da39c7848c84f"
 API_VERSION = "2012-11.1"
 PACKAGE_VERSION = "2012.11.1.0"
 GENERATOR = "openapi-python-client 0.29.1"

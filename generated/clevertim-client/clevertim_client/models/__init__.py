@@ -57,6 +57,8 @@ from .task_date import TaskDate
 from .task_envelope import TaskEnvelope
 from .task_fields import TaskFields
 from .task_input import TaskInput
+from .task_links import TaskLinks
+from .task_links_input import TaskLinksInput
 from .task_recurrence import TaskRecurrence
 from .task_recurrence_options import TaskRecurrenceOptions
 from .task_recurrence_options_type import TaskRecurrenceOptionsType
@@ -123,6 +125,8 @@ __all__ = (
     "TaskEnvelope",
     "TaskFields",
     "TaskInput",
+    "TaskLinks",
+    "TaskLinksInput",
     "TaskRecurrence",
     "TaskRecurrenceOptions",
     "TaskRecurrenceOptionsType",

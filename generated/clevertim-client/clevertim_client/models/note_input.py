@@ -33,7 +33,7 @@ class NoteInput:
     """ Id of the case the note is attached to. """
     opportunity: int | None | Unset = UNSET
     """ Id of the opportunity the note is attached to (notes use `opportunity`, tasks `opp`). """
-    cust: int | list[int] | Unset = UNSET
+    cust: int | list[int] | str | Unset = UNSET
     """ The customer(s) (contacts or companies) the note is attached to: an array of ids, or a single id (as the
     docs show), which the service stores as a one-element array. """
     type_: NoteInputType | Unset = UNSET
@@ -65,7 +65,7 @@ class NoteInput:
         else:
             opportunity = self.opportunity
 
-        cust: int | list[int] | Unset
+        cust: int | list[int] | str | Unset
         if isinstance(self.cust, Unset):
             cust = UNSET
         elif isinstance(self.cust, list):
@@ -136,7 +136,7 @@ class NoteInput:
 
         opportunity = _parse_opportunity(d.pop("opportunity", UNSET))
 
-        def _parse_cust(data: object) -> int | list[int] | Unset:
+        def _parse_cust(data: object) -> int | list[int] | str | Unset:
             if isinstance(data, Unset):
                 return data
             try:
@@ -147,7 +147,7 @@ class NoteInput:
                 return cust_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(int | list[int] | Unset, data)
+            return cast(int | list[int] | str | Unset, data)
 
         cust = _parse_cust(d.pop("cust", UNSET))
 

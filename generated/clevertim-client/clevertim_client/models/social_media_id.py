@@ -20,7 +20,8 @@ class SocialMediaId:
     """ Social network of a social media id, spelled exactly as the service does (note Github, Whatsapp, Google+).
     The docs' examples use Twitter and Facebook; the full list comes from the Python client. """
     smid: str
-    """ The handle or id on that network, e.g. "clevertim". """
+    """ The handle or id on that network, e.g. "clevertim"; non-empty (the founder's client refuses to send an empty
+    one). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

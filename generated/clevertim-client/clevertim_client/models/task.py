@@ -46,17 +46,6 @@ class Task:
     """ Task name. """
     location: str | Unset = UNSET
     """ Location; "" when not set. """
-    atype: TaskType | Unset = UNSET
-    """ Task type (`atype`), spelled exactly as the service does: "Email", "TO DO", "Meeting", "Not set", "Call",
-    "Follow up" (documented) and "Appointment" (Python client). New tasks default to "Not set". """
-    cust: int | None | Unset = UNSET
-    """ Id of the customer (contact or company) the task is attached to. """
-    case: int | None | Unset = UNSET
-    """ Id of the case the task is attached to. """
-    opp: int | None | Unset = UNSET
-    """ Id of the opportunity the task is attached to (tasks use `opp`, notes use `opportunity`). """
-    a_user_id: int | None | Unset = UNSET
-    """ Id of the user the task is assigned to. """
     start_date: TaskDate | Unset = UNSET
     """ A task date: the date part (`y`, `mo`, `d`) and the time part (`h`, `mi`) are set independently; the time
     keys are absent for a date-only value. """
@@ -75,6 +64,17 @@ class Task:
     """ Repeat every N periods of `rec` (default 1). Shown by the Python client. """
     recopts: TaskRecurrenceOptions | Unset = UNSET
     """ Recurrence options (`recopts`): `{}`, or `{"type": "weekday"}` to skip weekends. """
+    atype: TaskType | Unset = UNSET
+    """ Task type (`atype`), spelled exactly as the service does: "Email", "TO DO", "Meeting", "Not set", "Call",
+    "Follow up" (documented) and "Appointment" (Python client). New tasks default to "Not set". """
+    cust: int | None | Unset = UNSET
+    """ Id of the customer (contact or company) the task is attached to. """
+    case: int | None | Unset = UNSET
+    """ Id of the case the task is attached to. """
+    opp: int | None | Unset = UNSET
+    """ Id of the opportunity the task is attached to (tasks use `opp`, notes use `opportunity`). """
+    a_user_id: int | None | Unset = UNSET
+    """ Id of the user the task is assigned to. """
     atypet: str | Unset = UNSET
     """ Display text next to `atype` (e.g. "Email") seen in the Python client's fixtures; meaning unknown, treat as
     read-only. """
@@ -109,6 +109,28 @@ class Task:
 
         location = self.location
 
+        start_date: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.start_date, Unset):
+            start_date = self.start_date.to_dict()
+
+        end_date: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.end_date, Unset):
+            end_date = self.end_date.to_dict()
+
+        is_completed = self.is_completed
+
+        is_deleted = self.is_deleted
+
+        rec: str | Unset = UNSET
+        if not isinstance(self.rec, Unset):
+            rec = self.rec
+
+        recevery = self.recevery
+
+        recopts: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.recopts, Unset):
+            recopts = self.recopts.to_dict()
+
         atype: str | Unset = UNSET
         if not isinstance(self.atype, Unset):
             atype = self.atype
@@ -136,28 +158,6 @@ class Task:
             a_user_id = UNSET
         else:
             a_user_id = self.a_user_id
-
-        start_date: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.to_dict()
-
-        end_date: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.end_date, Unset):
-            end_date = self.end_date.to_dict()
-
-        is_completed = self.is_completed
-
-        is_deleted = self.is_deleted
-
-        rec: str | Unset = UNSET
-        if not isinstance(self.rec, Unset):
-            rec = self.rec
-
-        recevery = self.recevery
-
-        recopts: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.recopts, Unset):
-            recopts = self.recopts.to_dict()
 
         atypet = self.atypet
 
@@ -188,16 +188,6 @@ class Task:
             field_dict["name"] = name
         if location is not UNSET:
             field_dict["location"] = location
-        if atype is not UNSET:
-            field_dict["atype"] = atype
-        if cust is not UNSET:
-            field_dict["cust"] = cust
-        if case is not UNSET:
-            field_dict["case"] = case
-        if opp is not UNSET:
-            field_dict["opp"] = opp
-        if a_user_id is not UNSET:
-            field_dict["aUserId"] = a_user_id
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if end_date is not UNSET:
@@ -212,6 +202,16 @@ class Task:
             field_dict["recevery"] = recevery
         if recopts is not UNSET:
             field_dict["recopts"] = recopts
+        if atype is not UNSET:
+            field_dict["atype"] = atype
+        if cust is not UNSET:
+            field_dict["cust"] = cust
+        if case is not UNSET:
+            field_dict["case"] = case
+        if opp is not UNSET:
+            field_dict["opp"] = opp
+        if a_user_id is not UNSET:
+            field_dict["aUserId"] = a_user_id
         if atypet is not UNSET:
             field_dict["atypet"] = atypet
         if user_id is not UNSET:
@@ -260,6 +260,40 @@ class Task:
 
         location = d.pop("location", UNSET)
 
+        _start_date = d.pop("startDate", UNSET)
+        start_date: TaskDate | Unset
+        if isinstance(_start_date, Unset):
+            start_date = UNSET
+        else:
+            start_date = TaskDate.from_dict(_start_date)
+
+        _end_date = d.pop("endDate", UNSET)
+        end_date: TaskDate | Unset
+        if isinstance(_end_date, Unset):
+            end_date = UNSET
+        else:
+            end_date = TaskDate.from_dict(_end_date)
+
+        is_completed = d.pop("is_completed", UNSET)
+
+        is_deleted = d.pop("is_deleted", UNSET)
+
+        _rec = d.pop("rec", UNSET)
+        rec: TaskRecurrence | Unset
+        if isinstance(_rec, Unset):
+            rec = UNSET
+        else:
+            rec = check_task_recurrence(_rec)
+
+        recevery = d.pop("recevery", UNSET)
+
+        _recopts = d.pop("recopts", UNSET)
+        recopts: TaskRecurrenceOptions | Unset
+        if isinstance(_recopts, Unset):
+            recopts = UNSET
+        else:
+            recopts = TaskRecurrenceOptions.from_dict(_recopts)
+
         _atype = d.pop("atype", UNSET)
         atype: TaskType | Unset
         if isinstance(_atype, Unset):
@@ -303,40 +337,6 @@ class Task:
 
         a_user_id = _parse_a_user_id(d.pop("aUserId", UNSET))
 
-        _start_date = d.pop("startDate", UNSET)
-        start_date: TaskDate | Unset
-        if isinstance(_start_date, Unset):
-            start_date = UNSET
-        else:
-            start_date = TaskDate.from_dict(_start_date)
-
-        _end_date = d.pop("endDate", UNSET)
-        end_date: TaskDate | Unset
-        if isinstance(_end_date, Unset):
-            end_date = UNSET
-        else:
-            end_date = TaskDate.from_dict(_end_date)
-
-        is_completed = d.pop("is_completed", UNSET)
-
-        is_deleted = d.pop("is_deleted", UNSET)
-
-        _rec = d.pop("rec", UNSET)
-        rec: TaskRecurrence | Unset
-        if isinstance(_rec, Unset):
-            rec = UNSET
-        else:
-            rec = check_task_recurrence(_rec)
-
-        recevery = d.pop("recevery", UNSET)
-
-        _recopts = d.pop("recopts", UNSET)
-        recopts: TaskRecurrenceOptions | Unset
-        if isinstance(_recopts, Unset):
-            recopts = UNSET
-        else:
-            recopts = TaskRecurrenceOptions.from_dict(_recopts)
-
         atypet = d.pop("atypet", UNSET)
 
         user_id = d.pop("userId", UNSET)
@@ -352,11 +352,6 @@ class Task:
             gid=gid,
             name=name,
             location=location,
-            atype=atype,
-            cust=cust,
-            case=case,
-            opp=opp,
-            a_user_id=a_user_id,
             start_date=start_date,
             end_date=end_date,
             is_completed=is_completed,
@@ -364,6 +359,11 @@ class Task:
             rec=rec,
             recevery=recevery,
             recopts=recopts,
+            atype=atype,
+            cust=cust,
+            case=case,
+            opp=opp,
+            a_user_id=a_user_id,
             atypet=atypet,
             user_id=user_id,
             comments=comments,

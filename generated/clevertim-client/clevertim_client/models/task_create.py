@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,17 +34,6 @@ class TaskCreate:
     the Python client. """
     location: str | Unset = UNSET
     """ Location; "" when not set. """
-    atype: TaskType | Unset = UNSET
-    """ Task type (`atype`), spelled exactly as the service does: "Email", "TO DO", "Meeting", "Not set", "Call",
-    "Follow up" (documented) and "Appointment" (Python client). New tasks default to "Not set". """
-    cust: int | None | Unset = UNSET
-    """ Id of the customer (contact or company) the task is attached to. """
-    case: int | None | Unset = UNSET
-    """ Id of the case the task is attached to. """
-    opp: int | None | Unset = UNSET
-    """ Id of the opportunity the task is attached to (tasks use `opp`, notes use `opportunity`). """
-    a_user_id: int | None | Unset = UNSET
-    """ Id of the user the task is assigned to. """
     start_date: TaskDate | Unset = UNSET
     """ A task date: the date part (`y`, `mo`, `d`) and the time part (`h`, `mi`) are set independently; the time
     keys are absent for a date-only value. """
@@ -63,9 +52,19 @@ class TaskCreate:
     """ Repeat every N periods of `rec` (default 1). Shown by the Python client. """
     recopts: TaskRecurrenceOptions | Unset = UNSET
     """ Recurrence options (`recopts`): `{}`, or `{"type": "weekday"}` to skip weekends. """
-    opportunity: int | None | Unset = UNSET
+    atype: Literal[""] | TaskType | Unset = UNSET
+    """ Task type, or "" (a new task then gets "Not set"). """
+    cust: int | Literal[""] | None | Unset = UNSET
+    """ Id of the customer (contact or company), or "". """
+    case: int | Literal[""] | None | Unset = UNSET
+    """ Id of the case, or "". """
+    opp: int | Literal[""] | None | Unset = UNSET
+    """ Id of the opportunity, or "". """
+    a_user_id: int | Literal[""] | None | Unset = UNSET
+    """ Id of the assigned user, or "". """
+    opportunity: int | Literal[""] | None | Unset = UNSET
     """ Input alias of `opp` (the WSO2 connector's live-tested updateTask sends it); the service stores and returns
-    it as `opp`. """
+    it as `opp`; "" like `opp`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,34 +81,6 @@ class TaskCreate:
         gid = self.gid
 
         location = self.location
-
-        atype: str | Unset = UNSET
-        if not isinstance(self.atype, Unset):
-            atype = self.atype
-
-        cust: int | None | Unset
-        if isinstance(self.cust, Unset):
-            cust = UNSET
-        else:
-            cust = self.cust
-
-        case: int | None | Unset
-        if isinstance(self.case, Unset):
-            case = UNSET
-        else:
-            case = self.case
-
-        opp: int | None | Unset
-        if isinstance(self.opp, Unset):
-            opp = UNSET
-        else:
-            opp = self.opp
-
-        a_user_id: int | None | Unset
-        if isinstance(self.a_user_id, Unset):
-            a_user_id = UNSET
-        else:
-            a_user_id = self.a_user_id
 
         start_date: dict[str, Any] | Unset = UNSET
         if not isinstance(self.start_date, Unset):
@@ -133,7 +104,39 @@ class TaskCreate:
         if not isinstance(self.recopts, Unset):
             recopts = self.recopts.to_dict()
 
-        opportunity: int | None | Unset
+        atype: Literal[""] | str | Unset
+        if isinstance(self.atype, Unset):
+            atype = UNSET
+        elif isinstance(self.atype, str):
+            atype = self.atype
+        else:
+            atype = self.atype
+
+        cust: int | Literal[""] | None | Unset
+        if isinstance(self.cust, Unset):
+            cust = UNSET
+        else:
+            cust = self.cust
+
+        case: int | Literal[""] | None | Unset
+        if isinstance(self.case, Unset):
+            case = UNSET
+        else:
+            case = self.case
+
+        opp: int | Literal[""] | None | Unset
+        if isinstance(self.opp, Unset):
+            opp = UNSET
+        else:
+            opp = self.opp
+
+        a_user_id: int | Literal[""] | None | Unset
+        if isinstance(self.a_user_id, Unset):
+            a_user_id = UNSET
+        else:
+            a_user_id = self.a_user_id
+
+        opportunity: int | Literal[""] | None | Unset
         if isinstance(self.opportunity, Unset):
             opportunity = UNSET
         else:
@@ -154,16 +157,6 @@ class TaskCreate:
             field_dict["gid"] = gid
         if location is not UNSET:
             field_dict["location"] = location
-        if atype is not UNSET:
-            field_dict["atype"] = atype
-        if cust is not UNSET:
-            field_dict["cust"] = cust
-        if case is not UNSET:
-            field_dict["case"] = case
-        if opp is not UNSET:
-            field_dict["opp"] = opp
-        if a_user_id is not UNSET:
-            field_dict["aUserId"] = a_user_id
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if end_date is not UNSET:
@@ -178,6 +171,16 @@ class TaskCreate:
             field_dict["recevery"] = recevery
         if recopts is not UNSET:
             field_dict["recopts"] = recopts
+        if atype is not UNSET:
+            field_dict["atype"] = atype
+        if cust is not UNSET:
+            field_dict["cust"] = cust
+        if case is not UNSET:
+            field_dict["case"] = case
+        if opp is not UNSET:
+            field_dict["opp"] = opp
+        if a_user_id is not UNSET:
+            field_dict["aUserId"] = a_user_id
         if opportunity is not UNSET:
             field_dict["opportunity"] = opportunity
 
@@ -205,49 +208,6 @@ class TaskCreate:
         gid = d.pop("gid", UNSET)
 
         location = d.pop("location", UNSET)
-
-        _atype = d.pop("atype", UNSET)
-        atype: TaskType | Unset
-        if isinstance(_atype, Unset):
-            atype = UNSET
-        else:
-            atype = check_task_type(_atype)
-
-        def _parse_cust(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cust = _parse_cust(d.pop("cust", UNSET))
-
-        def _parse_case(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_opp(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        opp = _parse_opp(d.pop("opp", UNSET))
-
-        def _parse_a_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        a_user_id = _parse_a_user_id(d.pop("aUserId", UNSET))
 
         _start_date = d.pop("startDate", UNSET)
         start_date: TaskDate | Unset
@@ -283,12 +243,86 @@ class TaskCreate:
         else:
             recopts = TaskRecurrenceOptions.from_dict(_recopts)
 
-        def _parse_opportunity(data: object) -> int | None | Unset:
+        def _parse_atype(data: object) -> Literal[""] | TaskType | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                atype_type_0 = check_task_type(data)
+
+                return atype_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            atype_type_1 = cast(Literal[""], data)
+            if atype_type_1 != "":
+                raise ValueError(f"atype_type_1 must match const '', got '{atype_type_1}'")
+            return atype_type_1
+
+        atype = _parse_atype(d.pop("atype", UNSET))
+
+        def _parse_cust(data: object) -> int | Literal[""] | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            cust_type_1 = cast(Literal[""], data)
+            if cust_type_1 != "":
+                raise ValueError(f"cust_type_1 must match const '', got '{cust_type_1}'")
+            return cust_type_1
+            return cast(int | Literal[""] | None | Unset, data)
+
+        cust = _parse_cust(d.pop("cust", UNSET))
+
+        def _parse_case(data: object) -> int | Literal[""] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            case_type_1 = cast(Literal[""], data)
+            if case_type_1 != "":
+                raise ValueError(f"case_type_1 must match const '', got '{case_type_1}'")
+            return case_type_1
+            return cast(int | Literal[""] | None | Unset, data)
+
+        case = _parse_case(d.pop("case", UNSET))
+
+        def _parse_opp(data: object) -> int | Literal[""] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            opp_type_1 = cast(Literal[""], data)
+            if opp_type_1 != "":
+                raise ValueError(f"opp_type_1 must match const '', got '{opp_type_1}'")
+            return opp_type_1
+            return cast(int | Literal[""] | None | Unset, data)
+
+        opp = _parse_opp(d.pop("opp", UNSET))
+
+        def _parse_a_user_id(data: object) -> int | Literal[""] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            a_user_id_type_1 = cast(Literal[""], data)
+            if a_user_id_type_1 != "":
+                raise ValueError(f"aUserId_type_1 must match const '', got '{a_user_id_type_1}'")
+            return a_user_id_type_1
+            return cast(int | Literal[""] | None | Unset, data)
+
+        a_user_id = _parse_a_user_id(d.pop("aUserId", UNSET))
+
+        def _parse_opportunity(data: object) -> int | Literal[""] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            opportunity_type_1 = cast(Literal[""], data)
+            if opportunity_type_1 != "":
+                raise ValueError(f"opportunity_type_1 must match const '', got '{opportunity_type_1}'")
+            return opportunity_type_1
+            return cast(int | Literal[""] | None | Unset, data)
 
         opportunity = _parse_opportunity(d.pop("opportunity", UNSET))
 
@@ -298,11 +332,6 @@ class TaskCreate:
             puser=puser,
             gid=gid,
             location=location,
-            atype=atype,
-            cust=cust,
-            case=case,
-            opp=opp,
-            a_user_id=a_user_id,
             start_date=start_date,
             end_date=end_date,
             is_completed=is_completed,
@@ -310,6 +339,11 @@ class TaskCreate:
             rec=rec,
             recevery=recevery,
             recopts=recopts,
+            atype=atype,
+            cust=cust,
+            case=case,
+            opp=opp,
+            a_user_id=a_user_id,
             opportunity=opportunity,
         )
 

@@ -8,7 +8,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_recurrence import TaskRecurrence, check_task_recurrence
-from ..models.task_type import TaskType, check_task_type
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -34,17 +33,6 @@ class TaskFields:
     """ Task name. """
     location: str | Unset = UNSET
     """ Location; "" when not set. """
-    atype: TaskType | Unset = UNSET
-    """ Task type (`atype`), spelled exactly as the service does: "Email", "TO DO", "Meeting", "Not set", "Call",
-    "Follow up" (documented) and "Appointment" (Python client). New tasks default to "Not set". """
-    cust: int | None | Unset = UNSET
-    """ Id of the customer (contact or company) the task is attached to. """
-    case: int | None | Unset = UNSET
-    """ Id of the case the task is attached to. """
-    opp: int | None | Unset = UNSET
-    """ Id of the opportunity the task is attached to (tasks use `opp`, notes use `opportunity`). """
-    a_user_id: int | None | Unset = UNSET
-    """ Id of the user the task is assigned to. """
     start_date: TaskDate | Unset = UNSET
     """ A task date: the date part (`y`, `mo`, `d`) and the time part (`h`, `mi`) are set independently; the time
     keys are absent for a date-only value. """
@@ -79,34 +67,6 @@ class TaskFields:
         name = self.name
 
         location = self.location
-
-        atype: str | Unset = UNSET
-        if not isinstance(self.atype, Unset):
-            atype = self.atype
-
-        cust: int | None | Unset
-        if isinstance(self.cust, Unset):
-            cust = UNSET
-        else:
-            cust = self.cust
-
-        case: int | None | Unset
-        if isinstance(self.case, Unset):
-            case = UNSET
-        else:
-            case = self.case
-
-        opp: int | None | Unset
-        if isinstance(self.opp, Unset):
-            opp = UNSET
-        else:
-            opp = self.opp
-
-        a_user_id: int | None | Unset
-        if isinstance(self.a_user_id, Unset):
-            a_user_id = UNSET
-        else:
-            a_user_id = self.a_user_id
 
         start_date: dict[str, Any] | Unset = UNSET
         if not isinstance(self.start_date, Unset):
@@ -143,16 +103,6 @@ class TaskFields:
             field_dict["name"] = name
         if location is not UNSET:
             field_dict["location"] = location
-        if atype is not UNSET:
-            field_dict["atype"] = atype
-        if cust is not UNSET:
-            field_dict["cust"] = cust
-        if case is not UNSET:
-            field_dict["case"] = case
-        if opp is not UNSET:
-            field_dict["opp"] = opp
-        if a_user_id is not UNSET:
-            field_dict["aUserId"] = a_user_id
         if start_date is not UNSET:
             field_dict["startDate"] = start_date
         if end_date is not UNSET:
@@ -192,49 +142,6 @@ class TaskFields:
         name = d.pop("name", UNSET)
 
         location = d.pop("location", UNSET)
-
-        _atype = d.pop("atype", UNSET)
-        atype: TaskType | Unset
-        if isinstance(_atype, Unset):
-            atype = UNSET
-        else:
-            atype = check_task_type(_atype)
-
-        def _parse_cust(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cust = _parse_cust(d.pop("cust", UNSET))
-
-        def _parse_case(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_opp(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        opp = _parse_opp(d.pop("opp", UNSET))
-
-        def _parse_a_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        a_user_id = _parse_a_user_id(d.pop("aUserId", UNSET))
 
         _start_date = d.pop("startDate", UNSET)
         start_date: TaskDate | Unset
@@ -276,11 +183,6 @@ class TaskFields:
             gid=gid,
             name=name,
             location=location,
-            atype=atype,
-            cust=cust,
-            case=case,
-            opp=opp,
-            a_user_id=a_user_id,
             start_date=start_date,
             end_date=end_date,
             is_completed=is_completed,
