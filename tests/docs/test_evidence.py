@@ -15,6 +15,8 @@ from pathlib import Path
 import evidence
 import pytest
 import yaml
+from docs_pages import decisions_section, provenance_section
+from docs_spec import load_vendors
 from evidence import Citation, anchors, citations_in_text, find_citations, numbers, unresolved
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,3 +198,17 @@ def test_spec_decisions_and_provenance_are_citations() -> None:
         ("relenta", "not-a-number", 7),
     ]
     assert [c.number for c in unresolved(cited)] == ["99.1", "not-a-number"]
+
+
+# --- the site links decisions and sources to the evidence --------------------------------------
+
+
+def test_vendor_pages_link_every_decision_and_fact_sheet_to_its_evidence() -> None:
+    for vendor in load_vendors():
+        decisions = decisions_section(vendor)
+        for d in vendor.decisions:
+            page, _, number = d.id.rpartition("-")
+            assert (
+                f"[evidence](../evidence/{page}.md#{page}-{number.replace('.', '-')})" in decisions
+            )
+        assert f"(../evidence/{vendor.slug}.md)" in provenance_section(vendor)
