@@ -32,9 +32,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
+from docs_spec import Vendor
 
 ROOT = Path(__file__).resolve().parent.parent
 EVIDENCE = ROOT / "docs" / "evidence"
@@ -63,7 +62,6 @@ CITATION = re.compile(
 )
 EXPLICIT = re.compile(r"\bevidence:\s*(?P<sheet>[a-z0-9-]+)#(?P<number>\d+(?:\.\d+)*)")
 _ONE_NUMBER = re.compile(r"(\d+(?:\.\d+)*)(?:\s*#(\d+))?")
-_PROVENANCE_SHEET = re.compile(r"^shared/reference/(?P<sheet>[a-z0-9-]+)\.md$")
 # anchors an evidence page defines: `{#id}` (attr_list on a heading) or `<a id="id">`
 _ANCHOR = re.compile(r"\{#([A-Za-z0-9_-]+)\}|\bid=\"([A-Za-z0-9_-]+)\"")
 
@@ -156,41 +154,27 @@ def citations_in_text(path: str, text: str) -> Iterator[Citation]:
             yield Citation(path, line_of(match.start()), match[0].strip(), sheet, number)
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
-def spec_citations(path: str, text: str) -> Iterator[Citation]:
-    """`x-decision` ids and `x-provenance` fact-sheet entries of one spec."""
-    vendor = path_vendor(path)
-    lines = text.splitlines()
+def spec_citations(spec: Path, root: Path = ROOT) -> Iterator[Citation]:
+    """The `x-decision` ids and the `x-provenance` fact-sheet entries of one spec, as the docs
+    read them (docs_spec.Vendor)."""
+    path = spec.relative_to(root).as_posix()
+    vendor = Vendor.load(spec)
+    lines = spec.read_text("utf-8").splitlines()
 
     def line_of(needle: str) -> int:
         return next((i + 1 for i, line in enumerate(lines) if needle in line), 0)
 
-    for node in _walk(yaml.safe_load(text)):
-        for entry in node.get("x-provenance") or []:
-            ref = str(entry.get("ref", "")) if isinstance(entry, dict) else ""
-            match = _PROVENANCE_SHEET.match(ref) or (
-                re.match(r"^docs/evidence/(?P<sheet>[a-z0-9-]+)\.md$", ref)
-            )
-            if match:
-                yield Citation(path, line_of(ref), ref, match["sheet"], "")
-        decision = node.get("x-decision")
-        for item in decision if isinstance(decision, list) else [decision]:
-            if not isinstance(item, dict) or "id" not in item:
-                continue
-            ident = str(item["id"])
-            sheet, _, number = ident.rpartition("-")
-            if sheet not in SHEETS or not re.fullmatch(r"\d+(?:\.\d+)*", number):
-                sheet, number = vendor or "", ident  # unresolvable: reported with its id
-            yield Citation(path, line_of(f"id: {ident}"), f"x-decision {ident}", sheet, number)
+    for entry in vendor.provenance:
+        ref = entry.get("ref", "")
+        match = re.match(r"^(?:shared/reference|docs/evidence)/(?P<sheet>[a-z0-9-]+)\.md$", ref)
+        if match:
+            yield Citation(path, line_of(ref), ref, match["sheet"], "")
+    for decision in vendor.decisions:
+        sheet, _, number = decision.id.rpartition("-")
+        if sheet not in SHEETS or not re.fullmatch(r"\d+(?:\.\d+)*", number):
+            sheet, number = vendor.slug, decision.id  # unresolvable: reported with its id
+        text = f"x-decision {decision.id} ({decision.where})"
+        yield Citation(path, line_of(f"id: {decision.id}"), text, sheet, number)
 
 
 def find_citations(root: Path = ROOT) -> list[Citation]:
@@ -203,7 +187,7 @@ def find_citations(root: Path = ROOT) -> list[Citation]:
         text = file.read_text("utf-8")
         found += citations_in_text(path, text)
         if path.startswith("specs/"):
-            found += spec_citations(path, text)
+            found += spec_citations(file, root)
     return found
 
 

@@ -184,20 +184,30 @@ def test_unresolvable_citations_are_reported(tmp_path: Path) -> None:
     assert [c.line for c in unresolved(cited, tmp_path)] == [3, 4, 5]
 
 
-def test_spec_decisions_and_provenance_are_citations() -> None:
-    text = (
-        "info:\n  x-provenance:\n    - {kind: fact-sheet, ref: shared/reference/relenta.md}\n"
-        "  x-decision: {id: relenta-10.4, documented: a, chosen: b, why: c}\n"
-        "paths:\n  /x:\n    x-decision: [{id: relenta-99.1}, {id: not-a-number}]\n"
-    )
-    cited = list(evidence.spec_citations("specs/relenta.yaml", text))
-    assert [(c.sheet, c.number, c.line) for c in cited] == [
-        ("relenta", "", 3),
-        ("relenta", "10.4", 4),
-        ("relenta", "99.1", 7),
-        ("relenta", "not-a-number", 7),
+def test_spec_decisions_and_provenance_are_citations(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "T",
+            "version": "1",
+            "x-provenance": [
+                {"kind": "fact-sheet", "title": "t", "ref": "shared/reference/relenta.md"}
+            ],
+            "x-decision": {"id": "relenta-10.4", "documented": "a", "chosen": "b", "why": "c"},
+        },
+        "paths": {"/x": {"x-decision": [{"id": "relenta-99.1"}, {"id": "not-a-number"}]}},
+    }
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "relenta.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    cited = list(evidence.spec_citations(tmp_path / "specs" / "relenta.yaml", tmp_path))
+    assert sorted((c.sheet, c.number) for c in cited) == [
+        ("relenta", ""),
+        ("relenta", "10.4"),
+        ("relenta", "99.1"),
+        ("relenta", "not-a-number"),
     ]
-    assert [c.number for c in unresolved(cited)] == ["99.1", "not-a-number"]
+    assert all(c.line > 0 and c.path == "specs/relenta.yaml" for c in cited)
+    assert sorted(c.number for c in unresolved(cited)) == ["99.1", "not-a-number"]
 
 
 # --- the site links decisions and sources to the evidence --------------------------------------
