@@ -11,10 +11,12 @@ import importlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from docs_spec import KINDS, Client, ContractResult, Operation, Vendor
 
+EVIDENCE = Path(__file__).resolve().parent.parent / "docs" / "evidence"  # facts and sources
 MOCK_ROOT = "http://127.0.0.1:8080"  # the snippets' mock address, as in README's quickstart
 
 
@@ -440,9 +442,15 @@ def decisions_section(vendor: Vendor) -> str:
         "on something a client must know, each recorded in the spec as an `x-decision`.\n",
     ]
     for d in vendor.decisions:
+        # its evidence anchor (docs/evidence/index.md): `<page>-11.6` -> #<page>-11-6
+        page, _, number = d.id.rpartition("-")
+        anchor = f"{page}.md#{page}-{number.replace('.', '-')}"
+        evidence = (
+            f" — [evidence](../evidence/{anchor})" if (EVIDENCE / f"{page}.md").is_file() else ""
+        )
         out += [
             f"### {d.id}\n",
-            f"*In {d.where}*\n",
+            f"*In {d.where}*{evidence}\n",
             f"**Sources say:** {' '.join(d.documented.split())}\n",
             f"**Chosen:** {' '.join(d.chosen.split())}\n",
             f"**Why:** {' '.join(d.why.split())}\n",
@@ -455,5 +463,8 @@ def provenance_section(vendor: Vendor) -> str:
     for entry in vendor.provenance:
         ref = entry.get("ref", "")
         shown = f"<{ref}>" if ref.startswith(("http://", "https://")) else f"`{ref}`"
+        page = ref.rsplit("/", 1)[-1]
+        if ref.startswith(("shared/reference/", "docs/evidence/")) and (EVIDENCE / page).is_file():
+            shown = f"[evidence/{page}](../evidence/{page})"  # the fact sheet, restated
         out.append(f"- **{entry.get('kind', '')}** — {entry.get('title', '')} ({shown})")
     return "\n".join(out) + "\n"
