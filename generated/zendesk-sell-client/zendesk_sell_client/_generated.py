@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "f414c53f929da85ed478691a6169b6267d26396cfaf71da5d26f9a425c5ad978"
+SPEC_SHA256 = "ddd06b3a21252a2f7c9b0d623a22d8ca93f77c2059336c3c696488aa8d304719"
 API_VERSION = "v2.1"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

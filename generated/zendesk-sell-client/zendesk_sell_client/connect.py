@@ -10,14 +10,14 @@ from typing import Any
 from .client import AuthenticatedClient
 
 DEFAULT_SERVER = "https://api.getbase.com"
-VERSION = "2.1+oapc.0.29.1.spec.f414c53f"
+VERSION = "2.1+oapc.0.29.1.spec.ddd06b3a"
 
 
 def connect(
     token: str,
     *,
     base_url: str | None = None,
-    user_agent: str = "zendesk-sell-client/2.1+oapc.0.29.1.spec.f414c53f (crm-openapi)",
+    user_agent: str = "zendesk-sell-client/2.1+oapc.0.29.1.spec.ddd06b3a (crm-openapi)",
     **client_args: Any,
 ) -> AuthenticatedClient:
     """A client for Zendesk Sell (Base CRM) Core API that authenticates every request.

@@ -21,7 +21,7 @@ from ..core.fields import Invalid, coerce_fields, plain_json
 from ..core.http import ALL_METHODS, InvalidJson, int_id, json_body, json_response, resource
 from ..core.ratelimit import RateLimiter
 from ..core.store import Filter, Store
-from . import customfields, sync
+from . import conversions, customfields, sync
 from .checks import authenticate, check_headers
 from .data import SYNC_KINDS, Data
 from .errors import (
@@ -505,6 +505,22 @@ class ZendeskSellMock(VendorMock):
         items = [{"data": present(ctx, res, r), "meta": {"type": res.type}} for r in finished]
         return json_response({"items": items, "meta": {"type": "collection", "count": len(items)}})
 
+    async def list_conversions(self, request: Request, ctx: Ctx, user: User) -> Response:
+        page = conversions.list_page(
+            ctx, request.query_params.multi_items(), ctx.base_url + request.url.path
+        )
+        return json_response(page)
+
+    async def convert_lead(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)
+        self.require(user, "write")
+        clean = conversions.parse_create(await self.envelope(request, "lead_conversion"))
+        with ctx.data.store.transaction():  # the lead, its contacts and deal: all or nothing
+            created = conversions.convert(
+                ctx, clean, lambda c, res, body: self.create(c, res, self.clean(c, res, body), None)
+            )
+        return single("lead_conversion", present(ctx, BY_NAME["lead_conversions"], created))
+
     # -- Sync API (§6) ----------------------------------------------------------------------
 
     def sync_present(self, ctx: Ctx, type_: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -565,6 +581,7 @@ class ZendeskSellMock(VendorMock):
                 "sequence_enrollments/finish_ongoing_for_resource",
                 {"POST": self.finish_enrollments},
             ),
+            route("lead_conversions", {"GET": self.list_conversions, "POST": self.convert_lead}),
         ]
         for res in RESOURCES:
             if "upsert" in res.ops:

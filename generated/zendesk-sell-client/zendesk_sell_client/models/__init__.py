@@ -87,6 +87,8 @@ from .lead import Lead
 from .lead_collection import LeadCollection
 from .lead_conversion import LeadConversion
 from .lead_conversion_collection import LeadConversionCollection
+from .lead_conversion_create import LeadConversionCreate
+from .lead_conversion_create_request import LeadConversionCreateRequest
 from .lead_conversion_response import LeadConversionResponse
 from .lead_create import LeadCreate
 from .lead_create_request import LeadCreateRequest
@@ -162,10 +164,21 @@ from .sequence_enrollment import SequenceEnrollment
 from .sequence_enrollment_collection import SequenceEnrollmentCollection
 from .sequence_enrollment_create import SequenceEnrollmentCreate
 from .sequence_enrollment_create_request import SequenceEnrollmentCreateRequest
+from .sequence_enrollment_enrollment_steps import SequenceEnrollmentEnrollmentSteps
+from .sequence_enrollment_enrollment_steps_items_item import SequenceEnrollmentEnrollmentStepsItemsItem
 from .sequence_enrollment_request_meta import SequenceEnrollmentRequestMeta
 from .sequence_enrollment_request_meta_type import SequenceEnrollmentRequestMetaType
 from .sequence_enrollment_response import SequenceEnrollmentResponse
+from .sequence_enrollment_update import SequenceEnrollmentUpdate
+from .sequence_enrollment_update_request import SequenceEnrollmentUpdateRequest
+from .sequence_enrollment_update_state import SequenceEnrollmentUpdateState
 from .sequence_response import SequenceResponse
+from .sequence_step import SequenceStep
+from .sequence_step_action_properties import SequenceStepActionProperties
+from .sequence_step_action_type import SequenceStepActionType
+from .sequence_step_delay_from_previous_step_unit import SequenceStepDelayFromPreviousStepUnit
+from .sequence_steps import SequenceSteps
+from .sequence_steps_items_item import SequenceStepsItemsItem
 from .source import Source
 from .source_collection import SourceCollection
 from .source_create_request import SourceCreateRequest
@@ -321,6 +334,8 @@ __all__ = (
     "LeadCollection",
     "LeadConversion",
     "LeadConversionCollection",
+    "LeadConversionCreate",
+    "LeadConversionCreateRequest",
     "LeadConversionResponse",
     "LeadCreate",
     "LeadCreateRequest",
@@ -396,10 +411,21 @@ __all__ = (
     "SequenceEnrollmentCollection",
     "SequenceEnrollmentCreate",
     "SequenceEnrollmentCreateRequest",
+    "SequenceEnrollmentEnrollmentSteps",
+    "SequenceEnrollmentEnrollmentStepsItemsItem",
     "SequenceEnrollmentRequestMeta",
     "SequenceEnrollmentRequestMetaType",
     "SequenceEnrollmentResponse",
+    "SequenceEnrollmentUpdate",
+    "SequenceEnrollmentUpdateRequest",
+    "SequenceEnrollmentUpdateState",
     "SequenceResponse",
+    "SequenceStep",
+    "SequenceStepActionProperties",
+    "SequenceStepActionType",
+    "SequenceStepDelayFromPreviousStepUnit",
+    "SequenceSteps",
+    "SequenceStepsItemsItem",
     "Source",
     "SourceCollection",
     "SourceCreateRequest",
