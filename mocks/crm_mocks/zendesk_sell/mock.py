@@ -21,7 +21,7 @@ from ..core.fields import Invalid, coerce_fields, plain_json
 from ..core.http import ALL_METHODS, InvalidJson, int_id, json_body, json_response, resource
 from ..core.ratelimit import RateLimiter
 from ..core.store import Filter, Store
-from . import conversions, customfields, sync
+from . import conversions, customfields, firehose, search, sync
 from .checks import authenticate, check_headers
 from .data import SYNC_KINDS, Data
 from .errors import (
@@ -75,6 +75,10 @@ class ZendeskSellMock(VendorMock):
     option_names: ClassVar[Mapping[str, str]] = {
         "rate_limit": f"requests a token may make per window (default {DEFAULT_RATE_LIMIT})",
         "rate_window": f"rate-limit window in seconds (default {DEFAULT_RATE_WINDOW})",
+        "firehose_retention": (
+            "seconds of Firehose history a position stays valid "
+            f"(default {firehose.DEFAULT_RETENTION}, the documented 72 h)"
+        ),
     }
 
     def __init__(
@@ -85,12 +89,16 @@ class ZendeskSellMock(VendorMock):
             limit = int(self.options.get("rate_limit", DEFAULT_RATE_LIMIT))
             window = float(self.options.get("rate_window", DEFAULT_RATE_WINDOW))
             self.limiter = RateLimiter(limit, window)
+            self.retention = float(
+                self.options.get("firehose_retention", firehose.DEFAULT_RETENTION)
+            )
         except (TypeError, ValueError) as exc:
             raise OptionError(f"zendesk-sell: bad rate_limit/rate_window ({exc})") from None
         for res in RESOURCES:
             for paths in res.indexes:
                 store.ensure_index(res.kind, list(paths))
         sync.ensure_indexes(store)
+        firehose.ensure_indexes(store)
 
     @staticmethod
     def secret_of(credentials: Mapping[str, str]) -> str:
@@ -560,6 +568,73 @@ class ZendeskSellMock(VendorMock):
         sync.ack(ctx.data, device, sync.parse_ack_keys(body))
         return Response(status_code=202)
 
+    # -- Search API v3 (companion sheet §2) --------------------------------------------------
+
+    @staticmethod
+    def searchable(request: Request, schema: bool = False) -> str:
+        name = str(request.path_params["resource"])
+        found = search.RESOURCES.get(name)
+        if found is None or (schema and not found.schema):
+            raise SellError(404, "not_found", "Requested path was not found.")
+        return name
+
+    async def search(self, request: Request, ctx: Ctx, user: User) -> Response:
+        resource = self.searchable(request)
+        no_params(request)
+        try:  # the whole body first; the store is read only once it is parsed
+            body = plain_json().coerce("body", await json_body(request))
+        except (InvalidJson, Invalid):
+            raise SellError(400, "invalid_payload", "The request body is not valid JSON.") from None
+        self.require(user, "read")
+        return json_response(search.run(ctx, resource, body))
+
+    async def search_attributes(self, request: Request, ctx: Ctx, user: User) -> Response:
+        resource = self.searchable(request, schema=True)
+        no_params(request)
+        text = search.attribute_schema(ctx, resource)
+        return Response(text, media_type="application/yaml")
+
+    async def search_custom_fields(self, request: Request, ctx: Ctx, user: User) -> Response:
+        resource = self.searchable(request, schema=True)
+        no_params(request)
+        return json_response(search.custom_fields_of(ctx, resource))
+
+    async def search_request_schema(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)
+        return json_response(search.REQUEST_SCHEMA)
+
+    # -- Firehose API v3 (companion sheet §3) ------------------------------------------------
+
+    def firehose_present(self, ctx: Ctx, stream: str, snapshot: dict[str, Any]) -> dict[str, Any]:
+        kind = firehose.KIND_OF_STREAM[stream]
+        out = present(ctx, BY_KIND[kind], snapshot)
+        if kind == "associated_contact":  # its stream documents id, contact_id and deal_id
+            out = {"id": snapshot["id"], "deal_id": snapshot.get("deal_id"), **out}
+        return out
+
+    async def firehose_stream(self, request: Request, ctx: Ctx, user: User) -> Response:
+        stream = request.path_params["stream"]
+        if stream not in firehose.STREAM_TYPES:
+            raise SellError(404, "not_found", "Requested path was not found.")
+        params = single_values(request.query_params.multi_items())
+        self.require(user, "read")
+        me = ctx.data.get("user", user.id) or {}
+        if me.get("role") != "admin":
+            raise SellError(
+                403,
+                "forbidden",
+                "The Firehose API needs an access token of the account's root user.",
+            )
+        body = firehose.page(
+            ctx.data,
+            stream,
+            params,
+            ctx.base_url + request.url.path,
+            lambda s, snapshot: self.firehose_present(ctx, s, snapshot),
+            self.retention,
+        )
+        return json_response(body)
+
     async def not_found(self, request: Request, ctx: Ctx, user: User) -> Response:
         raise SellError(404, "not_found", "Requested path was not found.")
 
@@ -610,4 +685,19 @@ class ZendeskSellMock(VendorMock):
         # anything else under /v2 is Sell's 404, after the same auth and header checks
         every = dict.fromkeys(ALL_METHODS, self.not_found)
         out.append(route("{rest:path}", every))
+        out += self.v3_routes()
         return out
+
+    def v3_routes(self) -> list[BaseRoute]:
+        def route(path: str, handlers: Mapping[str, Handler]) -> BaseRoute:
+            table = {method: self.endpoint(h) for method, h in handlers.items()}
+            return resource("/v3/" + path, table, self.unsupported)
+
+        return [
+            route("search-schema", {"GET": self.search_request_schema}),
+            route("{resource}/search", {"POST": self.search}),
+            route("{resource}/schema", {"GET": self.search_attributes}),
+            route("{resource}/custom_fields", {"GET": self.search_custom_fields}),
+            route("{stream}/stream", {"GET": self.firehose_stream}),
+            route("{rest:path}", dict.fromkeys(ALL_METHODS, self.not_found)),
+        ]
