@@ -150,6 +150,29 @@ _SELL_STATE_DEPENDENT: dict[str, list[str]] = {
         "The associated contact must exist and be associated once (fact sheet 5.4: "
         "an unknown contact is an error): stored data."
     ): ["createAssociatedContact"],
+    (
+        "A lead-conversions `cursor` is the pagination token of a previous page's "
+        "`meta.links.next_page` (vendor's Lead Conversions page): a made-up one names no page."
+    ): ["listLeadConversions"],
+    (
+        "The lead to convert must exist and its owner be a user of the account (companion "
+        "sheet 5.1): stored data."
+    ): ["createLeadConversion"],
+    (
+        "`state: active` resumes only a blocked enrollment; a finished one stays finished "
+        "(vendor's Sequence Enrollments page): what is valid depends on the stored state."
+    ): ["updateSequenceEnrollment"],
+    (
+        "Search attribute names are per resource and include the account's custom fields "
+        "(`custom_fields.<search_api_id>`, from `/v3/<resource>/custom_fields`); a `cursor` is "
+        "the `next_page` token of a previous result of the same query (vendor's Search "
+        "query-language page): stored data and earlier answers, not expressible in a schema."
+    ): ["searchContacts", "searchDeals", "searchLeads", "searchNotes", "searchTasks"],
+    (
+        "A Firehose `position` other than tail/top is the opaque `meta.position` of a previous "
+        "response of the same stream (vendor's Firehose overview): a made-up one names no "
+        "place in the stream."
+    ): ["readFirehoseStream"],
 }
 
 TARGETS: dict[str, Target] = {

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "ddd06b3a21252a2f7c9b0d623a22d8ca93f77c2059336c3c696488aa8d304719"
+SPEC_SHA256 = "b728f276e0def2d6bab82015a7943089cd09e614559d6f3600305241268679ac"
 API_VERSION = "v2.1"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

@@ -10,14 +10,14 @@ from typing import Any
 from .client import AuthenticatedClient
 
 DEFAULT_SERVER = "https://api.getbase.com"
-VERSION = "2.1+oapc.0.29.1.spec.ddd06b3a"
+VERSION = "2.1+oapc.0.29.1.spec.b728f276"
 
 
 def connect(
     token: str,
     *,
     base_url: str | None = None,
-    user_agent: str = "zendesk-sell-client/2.1+oapc.0.29.1.spec.ddd06b3a (crm-openapi)",
+    user_agent: str = "zendesk-sell-client/2.1+oapc.0.29.1.spec.b728f276 (crm-openapi)",
     **client_args: Any,
 ) -> AuthenticatedClient:
     """A client for Zendesk Sell (Base CRM) Core API that authenticates every request.

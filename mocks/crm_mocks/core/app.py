@@ -46,6 +46,8 @@ class VendorMock(ABC):
     strip_trailing_slash: ClassVar[bool] = False
     #: settings a user may pass with `--option NAME=VALUE` (name -> what it does)
     option_names: ClassVar[Mapping[str, str]] = {}
+    #: path prefixes whose request bodies carry secrets (replaced in the request log)
+    secret_body_paths: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -152,7 +154,7 @@ def _control_routes(vendor: VendorMock, request_log: RequestLog) -> list[BaseRou
 
 def build_app(vendor: VendorMock) -> Starlette:
     """The ASGI app of a vendor mock, seeded and ready to serve."""
-    request_log = RequestLog(vendor.secret_headers)
+    request_log = RequestLog(vendor.secret_headers, secret_body_paths=vendor.secret_body_paths)
     if vendor.store.get_meta("seeded") is None:  # a --db file keeps its data across restarts
         seed(vendor)
 

@@ -20,8 +20,14 @@ _MAX_BODY = 64 * 1024
 
 
 class RequestLog:
-    def __init__(self, secret_headers: Iterable[str], maxlen: int = 1000) -> None:
+    def __init__(
+        self,
+        secret_headers: Iterable[str],
+        maxlen: int = 1000,
+        secret_body_paths: Iterable[str] = (),
+    ) -> None:
         self.secret_headers = frozenset(h.lower() for h in secret_headers)
+        self.secret_body_paths = tuple(secret_body_paths)
         self._entries: deque[dict[str, Any]] = deque(maxlen=maxlen)
         self._lock = threading.Lock()
 
@@ -82,7 +88,11 @@ class RecordingMiddleware:
                     "path": scope["path"],
                     "query": scope.get("query_string", b"").decode("latin-1"),
                     "headers": self.log.redact(scope.get("headers", [])),
-                    "body": body.decode("utf-8", "replace"),
+                    "body": (
+                        REDACTED
+                        if body and scope["path"].startswith(self.log.secret_body_paths)
+                        else body.decode("utf-8", "replace")
+                    ),
                     "status": status[0] if status else None,
                 }
             )

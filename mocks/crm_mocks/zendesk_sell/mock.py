@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from ..core.accounts import Account, User
@@ -21,7 +21,7 @@ from ..core.fields import Invalid, coerce_fields, plain_json
 from ..core.http import ALL_METHODS, InvalidJson, int_id, json_body, json_response, resource
 from ..core.ratelimit import RateLimiter
 from ..core.store import Filter, Store
-from . import conversions, customfields, firehose, search, sync
+from . import conversions, customfields, firehose, oauth, search, sync
 from .checks import authenticate, check_headers
 from .data import SYNC_KINDS, Data
 from .errors import (
@@ -79,7 +79,13 @@ class ZendeskSellMock(VendorMock):
             "seconds of Firehose history a position stays valid "
             f"(default {firehose.DEFAULT_RETENTION}, the documented 72 h)"
         ),
+        "oauth_token_ttl": (
+            f"seconds an OAuth2 access token lives (default {oauth.DEFAULT_TTL}, "
+            "the documented hour)"
+        ),
     }
+    # token requests carry passwords, codes and refresh tokens in their form bodies
+    secret_body_paths: ClassVar[tuple[str, ...]] = ("/oauth2/",)
 
     def __init__(
         self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
@@ -92,13 +98,15 @@ class ZendeskSellMock(VendorMock):
             self.retention = float(
                 self.options.get("firehose_retention", firehose.DEFAULT_RETENTION)
             )
+            self.token_ttl = float(self.options.get("oauth_token_ttl", oauth.DEFAULT_TTL))
         except (TypeError, ValueError) as exc:
-            raise OptionError(f"zendesk-sell: bad rate_limit/rate_window ({exc})") from None
+            raise OptionError(f"zendesk-sell: bad rate/firehose/oauth option ({exc})") from None
         for res in RESOURCES:
             for paths in res.indexes:
                 store.ensure_index(res.kind, list(paths))
         sync.ensure_indexes(store)
         firehose.ensure_indexes(store)
+        oauth.ensure_indexes(store)
 
     @staticmethod
     def secret_of(credentials: Mapping[str, str]) -> str:
@@ -124,7 +132,10 @@ class ZendeskSellMock(VendorMock):
         return Ctx(data, user.id, account, str(request.base_url).rstrip("/"))
 
     def admit(self, request: Request) -> User:
-        user = authenticate(self.directory, request)
+        # a personal access token, else an OAuth2 access token (with the scopes it was granted)
+        user = authenticate(
+            self.directory, request, lambda token: oauth.user_for(self.store, self.directory, token)
+        )
         if not self.limiter.hit(f"{user.account}:{user.id}"):
             raise SellError(
                 429,
@@ -139,6 +150,8 @@ class ZendeskSellMock(VendorMock):
             request_id = new_request_id()
             try:
                 user = self.admit(request)
+                if request.method in ("GET", "HEAD"):
+                    self.require(user, "read")  # an OAuth2 token may lack it (§4.4)
                 response = await handler(request, self.context(request, user), user, *args)
             except SellError as exc:
                 return render(exc, request_id)
@@ -603,6 +616,42 @@ class ZendeskSellMock(VendorMock):
         no_params(request)
         return json_response(search.REQUEST_SCHEMA)
 
+    # -- OAuth2 (companion sheet §4) ----------------------------------------------------------
+
+    async def oauth_authorize(self, request: Request) -> Response:
+        try:
+            params = single_values(request.query_params.multi_items())
+            return oauth.authorize(self.store, self.directory, params, self.token_ttl)
+        except (oauth.OAuthError, SellError) as exc:
+            if isinstance(exc, SellError):
+                exc = oauth.OAuthError(400, "invalid_request", exc.details or exc.code)
+            return exc.response()
+
+    async def oauth_token(self, request: Request) -> Response:
+        raw = await request.body()  # the whole form first, then the state
+        try:
+            form = oauth.form_of(raw, request.headers.get("content-type", ""))
+            body = oauth.token(self.store, self.directory, request.headers, form, self.token_ttl)
+        except oauth.OAuthError as exc:
+            return exc.response()
+        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    async def oauth_revoke(self, request: Request) -> Response:
+        raw = await request.body()
+        try:
+            form = oauth.form_of(raw, request.headers.get("content-type", ""))
+            oauth.revoke(self.store, self.directory, request.headers, form)
+        except oauth.OAuthError as exc:
+            return exc.response()
+        return JSONResponse({})
+
+    @staticmethod
+    def oauth_unsupported(request: Request, allowed: list[str]) -> Response:
+        error = oauth.OAuthError(405, "invalid_request", f"Use {', '.join(allowed)}.")
+        response = error.response()
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
+
     # -- Firehose API v3 (companion sheet §3) ------------------------------------------------
 
     def firehose_present(self, ctx: Ctx, stream: str, snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -686,6 +735,11 @@ class ZendeskSellMock(VendorMock):
         every = dict.fromkeys(ALL_METHODS, self.not_found)
         out.append(route("{rest:path}", every))
         out += self.v3_routes()
+        out += [
+            resource("/oauth2/authorize", {"GET": self.oauth_authorize}, self.oauth_unsupported),
+            resource("/oauth2/token", {"POST": self.oauth_token}, self.oauth_unsupported),
+            resource("/oauth2/revoke", {"POST": self.oauth_revoke}, self.oauth_unsupported),
+        ]
         return out
 
     def v3_routes(self) -> list[BaseRoute]:

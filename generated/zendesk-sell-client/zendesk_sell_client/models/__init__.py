@@ -80,6 +80,16 @@ from .error_meta import ErrorMeta
 from .error_response import ErrorResponse
 from .finish_ongoing_enrollments import FinishOngoingEnrollments
 from .finish_ongoing_enrollments_request import FinishOngoingEnrollmentsRequest
+from .firehose_event import FirehoseEvent
+from .firehose_event_data import FirehoseEventData
+from .firehose_event_meta import FirehoseEventMeta
+from .firehose_event_meta_event_type import FirehoseEventMetaEventType
+from .firehose_event_meta_previous import FirehoseEventMetaPrevious
+from .firehose_page import FirehosePage
+from .firehose_page_meta import FirehosePageMeta
+from .firehose_page_meta_links import FirehosePageMetaLinks
+from .get_search_attributes_resource import GetSearchAttributesResource
+from .get_search_request_schema_response_200 import GetSearchRequestSchemaResponse200
 from .industry import Industry
 from .industry_collection import IndustryCollection
 from .industry_response import IndustryResponse
@@ -89,6 +99,8 @@ from .lead_conversion import LeadConversion
 from .lead_conversion_collection import LeadConversionCollection
 from .lead_conversion_create import LeadConversionCreate
 from .lead_conversion_create_request import LeadConversionCreateRequest
+from .lead_conversion_request_meta import LeadConversionRequestMeta
+from .lead_conversion_request_meta_type import LeadConversionRequestMetaType
 from .lead_conversion_response import LeadConversionResponse
 from .lead_create import LeadCreate
 from .lead_create_request import LeadCreateRequest
@@ -113,6 +125,7 @@ from .line_item_request_meta_type import LineItemRequestMetaType
 from .line_item_response import LineItemResponse
 from .list_custom_fields_resource_type import ListCustomFieldsResourceType
 from .list_industries_resource_type import ListIndustriesResourceType
+from .list_search_custom_fields_resource import ListSearchCustomFieldsResource
 from .loss_reason_collection import LossReasonCollection
 from .loss_reason_create_request import LossReasonCreateRequest
 from .loss_reason_request_meta import LossReasonRequestMeta
@@ -152,12 +165,45 @@ from .product_response import ProductResponse
 from .product_update import ProductUpdate
 from .product_update_request import ProductUpdateRequest
 from .prospect_status import ProspectStatus
+from .read_firehose_stream_stream import ReadFirehoseStreamStream
 from .reason import Reason
 from .reason_update import ReasonUpdate
 from .reason_write import ReasonWrite
 from .request_meta import RequestMeta
 from .resource_meta import ResourceMeta
 from .resource_type import ResourceType
+from .search_aggregation import SearchAggregation
+from .search_aggregation_aggregation_type import SearchAggregationAggregationType
+from .search_any import SearchAny
+from .search_attribute_ref import SearchAttributeRef
+from .search_condition import SearchCondition
+from .search_custom_field import SearchCustomField
+from .search_custom_field_collection import SearchCustomFieldCollection
+from .search_custom_field_collection_items_item import SearchCustomFieldCollectionItemsItem
+from .search_eq import SearchEq
+from .search_filter_and import SearchFilterAnd
+from .search_filter_leaf import SearchFilterLeaf
+from .search_filter_not import SearchFilterNot
+from .search_filter_or import SearchFilterOr
+from .search_hit import SearchHit
+from .search_hit_data import SearchHitData
+from .search_is_null import SearchIsNull
+from .search_query import SearchQuery
+from .search_query_request import SearchQueryRequest
+from .search_range import SearchRange
+from .search_range_parameter import SearchRangeParameter
+from .search_request import SearchRequest
+from .search_request_item import SearchRequestItem
+from .search_response import SearchResponse
+from .search_result import SearchResult
+from .search_result_meta import SearchResultMeta
+from .search_result_meta_aggregations import SearchResultMetaAggregations
+from .search_result_meta_aggregations_additional_property import SearchResultMetaAggregationsAdditionalProperty
+from .search_result_meta_links import SearchResultMetaLinks
+from .search_result_meta_suggestions import SearchResultMetaSuggestions
+from .search_sort import SearchSort
+from .search_sort_order import SearchSortOrder
+from .search_starts_with import SearchStartsWith
 from .sequence import Sequence
 from .sequence_collection import SequenceCollection
 from .sequence_enrollment import SequenceEnrollment
@@ -327,6 +373,16 @@ __all__ = (
     "ErrorResponse",
     "FinishOngoingEnrollments",
     "FinishOngoingEnrollmentsRequest",
+    "FirehoseEvent",
+    "FirehoseEventData",
+    "FirehoseEventMeta",
+    "FirehoseEventMetaEventType",
+    "FirehoseEventMetaPrevious",
+    "FirehosePage",
+    "FirehosePageMeta",
+    "FirehosePageMetaLinks",
+    "GetSearchAttributesResource",
+    "GetSearchRequestSchemaResponse200",
     "Industry",
     "IndustryCollection",
     "IndustryResponse",
@@ -336,6 +392,8 @@ __all__ = (
     "LeadConversionCollection",
     "LeadConversionCreate",
     "LeadConversionCreateRequest",
+    "LeadConversionRequestMeta",
+    "LeadConversionRequestMetaType",
     "LeadConversionResponse",
     "LeadCreate",
     "LeadCreateRequest",
@@ -360,6 +418,7 @@ __all__ = (
     "LineItemResponse",
     "ListCustomFieldsResourceType",
     "ListIndustriesResourceType",
+    "ListSearchCustomFieldsResource",
     "LossReasonCollection",
     "LossReasonCreateRequest",
     "LossReasonRequestMeta",
@@ -399,12 +458,45 @@ __all__ = (
     "ProductUpdate",
     "ProductUpdateRequest",
     "ProspectStatus",
+    "ReadFirehoseStreamStream",
     "Reason",
     "ReasonUpdate",
     "ReasonWrite",
     "RequestMeta",
     "ResourceMeta",
     "ResourceType",
+    "SearchAggregation",
+    "SearchAggregationAggregationType",
+    "SearchAny",
+    "SearchAttributeRef",
+    "SearchCondition",
+    "SearchCustomField",
+    "SearchCustomFieldCollection",
+    "SearchCustomFieldCollectionItemsItem",
+    "SearchEq",
+    "SearchFilterAnd",
+    "SearchFilterLeaf",
+    "SearchFilterNot",
+    "SearchFilterOr",
+    "SearchHit",
+    "SearchHitData",
+    "SearchIsNull",
+    "SearchQuery",
+    "SearchQueryRequest",
+    "SearchRange",
+    "SearchRangeParameter",
+    "SearchRequest",
+    "SearchRequestItem",
+    "SearchResponse",
+    "SearchResult",
+    "SearchResultMeta",
+    "SearchResultMetaAggregations",
+    "SearchResultMetaAggregationsAdditionalProperty",
+    "SearchResultMetaLinks",
+    "SearchResultMetaSuggestions",
+    "SearchSort",
+    "SearchSortOrder",
+    "SearchStartsWith",
     "Sequence",
     "SequenceCollection",
     "SequenceEnrollment",

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.lead_conversion_create import LeadConversionCreate
-    from ..models.request_meta import RequestMeta
+    from ..models.lead_conversion_request_meta import LeadConversionRequestMeta
 
 
 T = TypeVar("T", bound="LeadConversionCreateRequest")
@@ -25,11 +25,9 @@ class LeadConversionCreateRequest:
     """ What to convert. `lead_id` is required; `owner_id` owns what is created (default: the lead's owner);
     `create_deal` says whether a deal is created too. Keys shown by public client code; the default `true` of
     `create_deal` is inferred from third-party code. """
-    meta: RequestMeta | Unset = UNSET
-    """ Optional `meta` of a request envelope: `type` names the resource carried in `data` (`contact`, `note`, ...).
-    The API accepts requests without it. The envelope of each CRM resource narrows `type` to that resource's name
-    (`ContactRequestMeta`, `NoteRequestMeta`, ...), and a different name is answered `422` (`incorrect_value`, field
-    `/meta/type`); this generic form is used where no type is documented (Sync acks, finishing enrollments). """
+    meta: LeadConversionRequestMeta | Unset = UNSET
+    """ Optional `meta` of a lead conversion request envelope; a `type` that is sent must be `lead_conversion` (see
+    zendesk-sell-2.3 on `RequestMeta`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,17 +52,17 @@ class LeadConversionCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.lead_conversion_create import LeadConversionCreate  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
+        from ..models.lead_conversion_request_meta import LeadConversionRequestMeta  # noqa: PLC0415
 
         d = dict(src_dict)
         data = LeadConversionCreate.from_dict(d.pop("data"))
 
         _meta = d.pop("meta", UNSET)
-        meta: RequestMeta | Unset
+        meta: LeadConversionRequestMeta | Unset
         if isinstance(_meta, Unset):
             meta = UNSET
         else:
-            meta = RequestMeta.from_dict(_meta)
+            meta = LeadConversionRequestMeta.from_dict(_meta)
 
         lead_conversion_create_request = cls(
             data=data,
