@@ -169,6 +169,12 @@ _SELL_STATE_DEPENDENT: dict[str, list[str]] = {
         "query-language page): stored data and earlier answers, not expressible in a schema."
     ): ["searchContacts", "searchDeals", "searchLeads", "searchNotes", "searchTasks"],
     (
+        "OAuth2 grants trade what earlier steps issued: a code from the authorize redirect, a "
+        "refresh token from an earlier token answer, a registered user's password; authorize "
+        "needs a registered client_id and its redirect URI (vendor's Authentication reference): "
+        "stored data."
+    ): ["requestOAuth2Token", "authorizeOAuth2"],
+    (
         "A Firehose `position` other than tail/top is the opaque `meta.position` of a previous "
         "response of the same stream (vendor's Firehose overview): a made-up one names no "
         "place in the stream."
@@ -223,7 +229,11 @@ TARGETS: dict[str, Target] = {
     "zendesk-sell": Target(
         env_prefix="ZENDESK_SELL",
         live_credentials={"token": "ZENDESK_SELL_TOKEN"},
-        auth={"bearerAuth": {"bearer": "token"}},
+        auth={
+            "bearerAuth": {"bearer": "token"},
+            # the demo OAuth2 app of the mock's accounts file (public test credentials)
+            "clientBasicAuth": {"username": "=demo-oauth-client", "password": "=demo-oauth-secret"},
+        },
         # Sell rejects requests without a User-Agent (400 invalid_user_agent, fact sheet 1)
         headers={"User-Agent": "crm-openapi-contract/1.0"},
         disabled_for=_merge(

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "b728f276e0def2d6bab82015a7943089cd09e614559d6f3600305241268679ac"
-API_VERSION = "v2.1"
+SPEC_SHA256 = "26c3beef8e3be197e0e0852eaab9c7c7390fead2fa57d814ff9c19648822cf2d"
+API_VERSION = "v2.2"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

@@ -14,6 +14,7 @@ from .associated_contact_request_meta import AssociatedContactRequestMeta
 from .associated_contact_request_meta_type import AssociatedContactRequestMetaType
 from .associated_contact_response import AssociatedContactResponse
 from .associated_contact_role import AssociatedContactRole
+from .authorize_o_auth_2_response_type import AuthorizeOAuth2ResponseType
 from .call import Call
 from .call_collection import CallCollection
 from .call_outcome import CallOutcome
@@ -141,6 +142,11 @@ from .note_request_meta_type import NoteRequestMetaType
 from .note_response import NoteResponse
 from .note_update import NoteUpdate
 from .note_update_request import NoteUpdateRequest
+from .o_auth_error import OAuthError
+from .o_auth_revoke_request import OAuthRevokeRequest
+from .o_auth_token import OAuthToken
+from .o_auth_token_request import OAuthTokenRequest
+from .o_auth_token_request_grant_type import OAuthTokenRequestGrantType
 from .order import Order
 from .order_collection import OrderCollection
 from .order_create import OrderCreate
@@ -172,6 +178,7 @@ from .reason_write import ReasonWrite
 from .request_meta import RequestMeta
 from .resource_meta import ResourceMeta
 from .resource_type import ResourceType
+from .revoke_o_auth_2_token_response_200 import RevokeOAuth2TokenResponse200
 from .search_aggregation import SearchAggregation
 from .search_aggregation_aggregation_type import SearchAggregationAggregationType
 from .search_any import SearchAny
@@ -307,6 +314,7 @@ __all__ = (
     "AssociatedContactRequestMetaType",
     "AssociatedContactResponse",
     "AssociatedContactRole",
+    "AuthorizeOAuth2ResponseType",
     "Call",
     "CallCollection",
     "CallOutcome",
@@ -434,6 +442,11 @@ __all__ = (
     "NoteResponse",
     "NoteUpdate",
     "NoteUpdateRequest",
+    "OAuthError",
+    "OAuthRevokeRequest",
+    "OAuthToken",
+    "OAuthTokenRequest",
+    "OAuthTokenRequestGrantType",
     "Order",
     "OrderCollection",
     "OrderCreate",
@@ -465,6 +478,7 @@ __all__ = (
     "RequestMeta",
     "ResourceMeta",
     "ResourceType",
+    "RevokeOAuth2TokenResponse200",
     "SearchAggregation",
     "SearchAggregationAggregationType",
     "SearchAny",
