@@ -173,7 +173,7 @@ _SELL_STATE_DEPENDENT: dict[str, list[str]] = {
         "refresh token from an earlier token answer, a registered user's password; authorize "
         "needs a registered client_id and its redirect URI (vendor's Authentication reference): "
         "stored data."
-    ): ["requestOAuth2Token", "authorizeOAuth2"],
+    ): ["requestAccessToken", "authorizeApp"],
     (
         "A Firehose `position` other than tail/top is the opaque `meta.position` of a previous "
         "response of the same stream (vendor's Firehose overview): a made-up one names no "

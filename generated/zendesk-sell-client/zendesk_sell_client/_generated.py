@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "26c3beef8e3be197e0e0852eaab9c7c7390fead2fa57d814ff9c19648822cf2d"
+SPEC_SHA256 = "92365c24622e36a453c7d1d5c820b5534bdd77a171efb0d36368b53f25c166aa"
 API_VERSION = "v2.2"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

@@ -10,14 +10,14 @@ from typing import Any
 from .client import AuthenticatedClient
 
 DEFAULT_SERVER = "https://api.getbase.com"
-VERSION = "2.2+oapc.0.29.1.spec.26c3beef"
+VERSION = "2.2+oapc.0.29.1.spec.92365c24"
 
 
 def connect(
     token: str,
     *,
     base_url: str | None = None,
-    user_agent: str = "zendesk-sell-client/2.2+oapc.0.29.1.spec.26c3beef (crm-openapi)",
+    user_agent: str = "zendesk-sell-client/2.2+oapc.0.29.1.spec.92365c24 (crm-openapi)",
     **client_args: Any,
 ) -> AuthenticatedClient:
     """A client for Zendesk Sell (Base CRM) API that authenticates every request.

@@ -38,6 +38,9 @@ SCOPES = ("read", "write", "profile", "sync")
 DEFAULT_TTL = 3600
 CODE_TTL = 600  # an authorization code is good for 10 minutes, once (inferred)
 GRANTS = ("authorization_code", "password", "refresh_token")
+PARAMETERS = (
+    "grant_type", "code", "redirect_uri", "username", "password", "refresh_token", "scope", "token",
+)  # fmt: skip
 
 
 class OAuthError(Exception):
@@ -180,9 +183,9 @@ def form_of(raw: bytes, content_type: str) -> dict[str, str]:
         raise OAuthError(400, "invalid_request", "The body is not a valid form.") from None
     form: dict[str, str] = {}
     for key, value in pairs:
-        if key in form:
+        if key in form and key in PARAMETERS:  # RFC 6749 3.1: no parameter twice
             raise OAuthError(400, "invalid_request", f"'{key}' is given more than once.")
-        form[key] = value
+        form[key] = value  # unknown parameters are ignored (RFC 6749 3.1)
     return form
 
 

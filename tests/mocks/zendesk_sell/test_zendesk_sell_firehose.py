@@ -4,28 +4,12 @@ an event for every create, update and delete through any API family, per account
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-from conftest import UA, Sell, error_of
+from conftest import Sell, error_of
 
 from crm_mocks.pytest_plugin import RunningMock
-
-
-@pytest.fixture
-def v3(zendesk_sell_mock: RunningMock, sell: Sell) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=zendesk_sell_mock.url + "/v3",
-        headers={
-            "Authorization": f"Bearer {sell.token()}",
-            "User-Agent": UA,
-            "Accept": "application/json",
-        },
-        timeout=10,
-    ) as client:
-        yield client
 
 
 def walk(v3: httpx.Client, stream: str, position: str = "tail") -> tuple[list[Any], str]:

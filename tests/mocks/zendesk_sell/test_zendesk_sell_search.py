@@ -3,29 +3,14 @@ API writes: filters, sort, projection, cursors, limits and errors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from conftest import UA, Sell, error_of
+from conftest import Sell, error_of
 
 from crm_mocks.core.store import AnyOf, Filter, Not, Order
 from crm_mocks.pytest_plugin import RunningMock
-
-
-@pytest.fixture
-def v3(zendesk_sell_mock: RunningMock, sell: Sell) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=zendesk_sell_mock.url + "/v3",
-        headers={
-            "Authorization": f"Bearer {sell.token()}",
-            "User-Agent": UA,
-            "Accept": "application/json",
-        },
-        timeout=10,
-    ) as client:
-        yield client
 
 
 def search(v3: httpx.Client, resource: str, **data: Any) -> dict[str, Any]:

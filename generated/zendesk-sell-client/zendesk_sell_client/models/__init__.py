@@ -14,7 +14,7 @@ from .associated_contact_request_meta import AssociatedContactRequestMeta
 from .associated_contact_request_meta_type import AssociatedContactRequestMetaType
 from .associated_contact_response import AssociatedContactResponse
 from .associated_contact_role import AssociatedContactRole
-from .authorize_o_auth_2_response_type import AuthorizeOAuth2ResponseType
+from .authorize_app_response_type import AuthorizeAppResponseType
 from .call import Call
 from .call_collection import CallCollection
 from .call_outcome import CallOutcome
@@ -178,7 +178,7 @@ from .reason_write import ReasonWrite
 from .request_meta import RequestMeta
 from .resource_meta import ResourceMeta
 from .resource_type import ResourceType
-from .revoke_o_auth_2_token_response_200 import RevokeOAuth2TokenResponse200
+from .revoke_token_response_200 import RevokeTokenResponse200
 from .search_aggregation import SearchAggregation
 from .search_aggregation_aggregation_type import SearchAggregationAggregationType
 from .search_any import SearchAny
@@ -314,7 +314,7 @@ __all__ = (
     "AssociatedContactRequestMetaType",
     "AssociatedContactResponse",
     "AssociatedContactRole",
-    "AuthorizeOAuth2ResponseType",
+    "AuthorizeAppResponseType",
     "Call",
     "CallCollection",
     "CallOutcome",
@@ -478,7 +478,7 @@ __all__ = (
     "RequestMeta",
     "ResourceMeta",
     "ResourceType",
-    "RevokeOAuth2TokenResponse200",
+    "RevokeTokenResponse200",
     "SearchAggregation",
     "SearchAggregationAggregationType",
     "SearchAny",

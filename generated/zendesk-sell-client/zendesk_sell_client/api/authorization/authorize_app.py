@@ -6,16 +6,14 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.authorize_o_auth_2_response_type import (
-    AuthorizeOAuth2ResponseType,
-)
+from ...models.authorize_app_response_type import AuthorizeAppResponseType
 from ...models.o_auth_error import OAuthError
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    response_type: AuthorizeOAuth2ResponseType,
+    response_type: AuthorizeAppResponseType,
     client_id: str,
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
@@ -74,7 +72,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    response_type: AuthorizeOAuth2ResponseType,
+    response_type: AuthorizeAppResponseType,
     client_id: str,
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
@@ -92,7 +90,7 @@ def sync_detailed(
     the app.)
 
     Args:
-        response_type (AuthorizeOAuth2ResponseType): Flow.
+        response_type (AuthorizeAppResponseType): Flow.
         client_id (str): Client id.
         redirect_uri (str | Unset): Redirect URI.
         scope (str | Unset): Scopes.
@@ -124,7 +122,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    response_type: AuthorizeOAuth2ResponseType,
+    response_type: AuthorizeAppResponseType,
     client_id: str,
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
@@ -142,7 +140,7 @@ def sync(
     the app.)
 
     Args:
-        response_type (AuthorizeOAuth2ResponseType): Flow.
+        response_type (AuthorizeAppResponseType): Flow.
         client_id (str): Client id.
         redirect_uri (str | Unset): Redirect URI.
         scope (str | Unset): Scopes.
@@ -169,7 +167,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    response_type: AuthorizeOAuth2ResponseType,
+    response_type: AuthorizeAppResponseType,
     client_id: str,
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
@@ -187,7 +185,7 @@ async def asyncio_detailed(
     the app.)
 
     Args:
-        response_type (AuthorizeOAuth2ResponseType): Flow.
+        response_type (AuthorizeAppResponseType): Flow.
         client_id (str): Client id.
         redirect_uri (str | Unset): Redirect URI.
         scope (str | Unset): Scopes.
@@ -217,7 +215,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    response_type: AuthorizeOAuth2ResponseType,
+    response_type: AuthorizeAppResponseType,
     client_id: str,
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
@@ -235,7 +233,7 @@ async def asyncio(
     the app.)
 
     Args:
-        response_type (AuthorizeOAuth2ResponseType): Flow.
+        response_type (AuthorizeAppResponseType): Flow.
         client_id (str): Client id.
         redirect_uri (str | Unset): Redirect URI.
         scope (str | Unset): Scopes.

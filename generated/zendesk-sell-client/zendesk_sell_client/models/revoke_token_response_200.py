@@ -7,11 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="RevokeOAuth2TokenResponse200")
+T = TypeVar("T", bound="RevokeTokenResponse200")
 
 
 @_attrs_define
-class RevokeOAuth2TokenResponse200:
+class RevokeTokenResponse200:
     """Empty object."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -26,10 +26,10 @@ class RevokeOAuth2TokenResponse200:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        revoke_o_auth_2_token_response_200 = cls()
+        revoke_token_response_200 = cls()
 
-        revoke_o_auth_2_token_response_200.additional_properties = d
-        return revoke_o_auth_2_token_response_200
+        revoke_token_response_200.additional_properties = d
+        return revoke_token_response_200
 
     @property
     def additional_keys(self) -> list[str]:

@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.o_auth_error import OAuthError
 from ...models.o_auth_revoke_request import OAuthRevokeRequest
-from ...models.revoke_o_auth_2_token_response_200 import RevokeOAuth2TokenResponse200
+from ...models.revoke_token_response_200 import RevokeTokenResponse200
 from ...types import Response
 
 
@@ -32,9 +32,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> OAuthError | RevokeOAuth2TokenResponse200 | None:
+) -> OAuthError | RevokeTokenResponse200 | None:
     if response.status_code == 200:
-        response_200 = RevokeOAuth2TokenResponse200.from_dict(response.json())
+        response_200 = RevokeTokenResponse200.from_dict(response.json())
 
         return response_200
 
@@ -56,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[OAuthError | RevokeOAuth2TokenResponse200]:
+) -> Response[OAuthError | RevokeTokenResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +69,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OAuthRevokeRequest,
-) -> Response[OAuthError | RevokeOAuth2TokenResponse200]:
+) -> Response[OAuthError | RevokeTokenResponse200]:
     """Revoke a token
 
      Revokes an access or refresh token together with its pair. Named only by third-party material (api-
@@ -84,7 +84,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OAuthError | RevokeOAuth2TokenResponse200]
+        Response[OAuthError | RevokeTokenResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -102,7 +102,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OAuthRevokeRequest,
-) -> OAuthError | RevokeOAuth2TokenResponse200 | None:
+) -> OAuthError | RevokeTokenResponse200 | None:
     """Revoke a token
 
      Revokes an access or refresh token together with its pair. Named only by third-party material (api-
@@ -117,7 +117,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OAuthError | RevokeOAuth2TokenResponse200
+        OAuthError | RevokeTokenResponse200
     """
 
     return sync_detailed(
@@ -130,7 +130,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OAuthRevokeRequest,
-) -> Response[OAuthError | RevokeOAuth2TokenResponse200]:
+) -> Response[OAuthError | RevokeTokenResponse200]:
     """Revoke a token
 
      Revokes an access or refresh token together with its pair. Named only by third-party material (api-
@@ -145,7 +145,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OAuthError | RevokeOAuth2TokenResponse200]
+        Response[OAuthError | RevokeTokenResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -161,7 +161,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OAuthRevokeRequest,
-) -> OAuthError | RevokeOAuth2TokenResponse200 | None:
+) -> OAuthError | RevokeTokenResponse200 | None:
     """Revoke a token
 
      Revokes an access or refresh token together with its pair. Named only by third-party material (api-
@@ -176,7 +176,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OAuthError | RevokeOAuth2TokenResponse200
+        OAuthError | RevokeTokenResponse200
     """
 
     return (
