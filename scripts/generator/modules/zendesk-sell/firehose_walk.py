@@ -39,9 +39,10 @@ def walk(
     events: list[FirehoseEvent] = []
     pages = 0
     while max_pages is None or pages < max_pages:
-        page = _page(
-            read_firehose_stream.sync_detailed(stream, client=client, position=position, limit=limit)
+        response = read_firehose_stream.sync_detailed(
+            stream, client=client, position=position, limit=limit
         )
+        page = _page(response)
         events += page.items
         position = page.meta.position
         pages += 1
