@@ -193,3 +193,29 @@ def test_attribute_schemas(sell: Sell, v3: httpx.Client) -> None:
     assert request_schema["properties"]["items"]["type"] == "array"
     fields = v3.get("/contacts/custom_fields").json()["items"]
     assert fields and fields[0]["data"]["search_api_id"].startswith("custom_fields.contact:")
+
+
+def test_custom_fields_by_search_api_id_or_bare_id(sell: Sell, v3: httpx.Client) -> None:
+    fields = {
+        f["data"]["name"]: f["data"] for f in v3.get("/contacts/custom_fields").json()["items"]
+    }
+    priority = fields["priority"]
+    person = sell.contact("Custom", custom_fields={"priority": "High"})
+    sell.contact("Other", custom_fields={"priority": "Low"})
+    for name in (priority["search_api_id"], f"custom_fields.{priority['id']}"):
+        result = search(
+            v3,
+            "contacts",
+            query={
+                "filter": leaf(name, eq="High"),
+                "projection": [{"name": "id"}, {"name": priority["search_api_id"]}],
+            },
+        )
+        assert [i["data"]["id"] for i in result["items"]] == [person["id"]]
+        key = priority["search_api_id"].partition(".")[2]
+        assert result["items"][0]["data"]["custom_fields"] == {key: "High"}
+    unknown = v3.post(
+        "/contacts/search",
+        json={"items": [{"data": {"query": {"filter": leaf("custom_fields.999999", eq=1)}}}]},
+    )
+    assert unknown.status_code == 400
