@@ -156,6 +156,35 @@ _SELL_STATE_DEPENDENT: dict[str, list[str]] = {
         "The associated contact must exist and be associated once (fact sheet 5.4: "
         "an unknown contact is an error): stored data."
     ): ["createAssociatedContact"],
+    (
+        "A lead-conversions `cursor` is the pagination token of a previous page's "
+        "`meta.links.next_page` (vendor's Lead Conversions page): a made-up one names no page."
+    ): ["listLeadConversions"],
+    (
+        "The lead to convert must exist and its owner be a user of the account (companion "
+        "sheet 5.1): stored data."
+    ): ["createLeadConversion"],
+    (
+        "`state: active` resumes only a blocked enrollment; a finished one stays finished "
+        "(vendor's Sequence Enrollments page): what is valid depends on the stored state."
+    ): ["updateSequenceEnrollment"],
+    (
+        "Search attribute names are per resource and include the account's custom fields "
+        "(`custom_fields.<search_api_id>`, from `/v3/<resource>/custom_fields`); a `cursor` is "
+        "the `next_page` token of a previous result of the same query (vendor's Search "
+        "query-language page): stored data and earlier answers, not expressible in a schema."
+    ): ["searchContacts", "searchDeals", "searchLeads", "searchNotes", "searchTasks"],
+    (
+        "OAuth2 grants trade what earlier steps issued: a code from the authorize redirect, a "
+        "refresh token from an earlier token answer, a registered user's password; authorize "
+        "needs a registered client_id and its redirect URI (vendor's Authentication reference): "
+        "stored data."
+    ): ["requestAccessToken", "authorizeApp"],
+    (
+        "A Firehose `position` other than tail/top is the opaque `meta.position` of a previous "
+        "response of the same stream (vendor's Firehose overview): a made-up one names no "
+        "place in the stream."
+    ): ["readFirehoseStream"],
 }
 
 TARGETS: dict[str, Target] = {
@@ -179,7 +208,11 @@ TARGETS: dict[str, Target] = {
     "zendesk-sell": Target(
         env_prefix="ZENDESK_SELL",
         live_credentials={"token": "ZENDESK_SELL_TOKEN"},
-        auth={"bearerAuth": {"bearer": "token"}},
+        auth={
+            "bearerAuth": {"bearer": "token"},
+            # the demo OAuth2 app of the mock's accounts file (public test credentials)
+            "clientBasicAuth": {"username": "=demo-oauth-client", "password": "=demo-oauth-secret"},
+        },
         # Sell rejects requests without a User-Agent (400 invalid_user_agent, fact sheet 1)
         headers={"User-Agent": "crm-openapi-contract/1.0"},
         disabled_for=_merge(

@@ -495,6 +495,8 @@ def build(vendor: str, dest_root: Path) -> Path:
             env.get_template("connect.py.jinja").render(**ctx)
         )
         shutil.copy(PIPELINE / "modules" / "pagination.py", out / package / "pagination.py")
+        for extra in sorted((PIPELINE / "modules" / vendor).glob("*.py")):  # vendor helpers
+            shutil.copy(extra, out / package / extra.name)
         spec_sha = hashlib.sha256(spec_path.read_bytes()).hexdigest()
         versions = tool_versions()
         stamp = {

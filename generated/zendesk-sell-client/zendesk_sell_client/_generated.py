@@ -2,8 +2,8 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "f414c53f929da85ed478691a6169b6267d26396cfaf71da5d26f9a425c5ad978"
-API_VERSION = "v2.1"
-PACKAGE_VERSION = "2.1.0"
+SPEC_SHA256 = "92365c24622e36a453c7d1d5c820b5534bdd77a171efb0d36368b53f25c166aa"
+API_VERSION = "v2.2"
+PACKAGE_VERSION = "2.2.0"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"

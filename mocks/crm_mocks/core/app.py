@@ -50,6 +50,8 @@ class VendorMock(ABC):
     strip_trailing_slash: ClassVar[bool] = False
     #: settings a user may pass with `--option NAME=VALUE` (name -> what it does)
     option_names: ClassVar[Mapping[str, str]] = {}
+    #: path prefixes whose request bodies carry secrets (replaced in the request log)
+    secret_body_paths: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -143,7 +145,7 @@ def build_app(
     shape); `allow_remote` lets the control endpoints answer under any host name (see
     control.py), for a mock deliberately bound to a non-loopback address.
     """
-    request_log = RequestLog(vendor.secret_headers)
+    request_log = RequestLog(vendor.secret_headers, secret_body_paths=vendor.secret_body_paths)
     if vendor.store.get_meta("seeded") is None:  # a --db file keeps its data across restarts
         seed(vendor)
 

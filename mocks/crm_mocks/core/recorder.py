@@ -75,8 +75,14 @@ def redact_body(text: str, content_type: str) -> str:
 
 
 class RequestLog:
-    def __init__(self, secret_headers: Iterable[str] = (), maxlen: int = 1000) -> None:
+    def __init__(
+        self,
+        secret_headers: Iterable[str] = (),
+        maxlen: int = 1000,
+        secret_body_paths: Iterable[str] = (),
+    ) -> None:
         self.secret_headers = frozenset(h.lower() for h in secret_headers)
+        self.secret_body_paths = tuple(secret_body_paths)
         self._entries: deque[dict[str, Any]] = deque(maxlen=maxlen)
         self._lock = threading.Lock()
 
@@ -139,8 +145,12 @@ class RecordingMiddleware:
                     "path": scope["path"],
                     "query": redact_query(scope.get("query_string", b"").decode("latin-1")),
                     "headers": headers,
-                    "body": redact_body(
-                        body.decode("utf-8", "replace"), headers.get("content-type", "")
+                    "body": (
+                        REDACTED
+                        if body and scope["path"].startswith(self.log.secret_body_paths)
+                        else redact_body(
+                            body.decode("utf-8", "replace"), headers.get("content-type", "")
+                        )
                     ),
                     "status": status[0] if status else None,
                 }

@@ -57,6 +57,31 @@ class Filter:
 
 
 @dataclass(frozen=True)
+class AnyOf:
+    """Matches when any of its conditions does (an empty AnyOf matches nothing)."""
+
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Matches when all of its conditions do (for an AllOf nested in an AnyOf or Not)."""
+
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """Matches when its condition does not (NULL counts as not matching the condition)."""
+
+    condition: Condition
+
+
+# A boolean tree of filters, for query languages with `or`/`not` (Zendesk Sell's Search API)
+Condition = Filter | AnyOf | AllOf | Not
+
+
+@dataclass(frozen=True)
 class Order:
     path: str
     descending: bool = False
@@ -207,36 +232,46 @@ class Store:
             )
             return cur.rowcount == 1
 
-    def _where(self, account: str, kind: str, filters: Sequence[Filter]) -> tuple[str, list[Any]]:
+    def _where(
+        self, account: str, kind: str, filters: Sequence[Condition]
+    ) -> tuple[str, list[Any]]:
         clauses, args = ["kind=?", "account=?"], [kind, account]
         for f in filters:
-            expr = _expr(f.path)
-            if f.op == "in":
-                values = list(f.value)
-                if not values:
-                    clauses.append("0")
-                    continue
-                clauses.append(f"{expr} IN ({', '.join('?' * len(values))})")
-                args.extend(values)
-            elif f.op == "contains":
-                path = "$" if f.path == "id" else f"$.{f.path}"
-                clauses.append(f"EXISTS (SELECT 1 FROM json_each(data, '{path}') WHERE value = ?)")
-                args.append(f.value)
-            elif f.op == "like":
-                clauses.append(f"{expr} LIKE ? ESCAPE '\\'")
-                args.append(f.value)
-            elif f.value is None and f.op in ("=", "!="):
-                clauses.append(f"{expr} IS {'NOT ' if f.op == '!=' else ''}NULL")
-            else:
-                clauses.append(f"{expr} {f.op} ?")
-                args.append(f.value)
+            clause, more = self._clause(f)
+            clauses.append(clause)
+            args.extend(more)
         return " AND ".join(clauses), args
+
+    def _clause(self, f: Condition) -> tuple[str, list[Any]]:
+        if isinstance(f, AnyOf | AllOf):
+            if not f.conditions:
+                return ("0" if isinstance(f, AnyOf) else "1"), []
+            parts = [self._clause(c) for c in f.conditions]
+            joiner = " OR " if isinstance(f, AnyOf) else " AND "
+            return "(" + joiner.join(p[0] for p in parts) + ")", [a for p in parts for a in p[1]]
+        if isinstance(f, Not):
+            inner, args = self._clause(f.condition)
+            return f"NOT coalesce({inner}, 0)", args
+        expr = _expr(f.path)
+        if f.op == "in":
+            values = list(f.value)
+            if not values:
+                return "0", []
+            return f"{expr} IN ({', '.join('?' * len(values))})", values
+        if f.op == "contains":
+            path = "$" if f.path == "id" else f"$.{f.path}"
+            return f"EXISTS (SELECT 1 FROM json_each(data, '{path}') WHERE value = ?)", [f.value]
+        if f.op == "like":
+            return f"{expr} LIKE ? ESCAPE '\\'", [f.value]
+        if f.value is None and f.op in ("=", "!="):
+            return f"{expr} IS {'NOT ' if f.op == '!=' else ''}NULL", []
+        return f"{expr} {f.op} ?", [f.value]
 
     def query(
         self,
         account: str,
         kind: str,
-        filters: Sequence[Filter] = (),
+        filters: Sequence[Condition] = (),
         order: Sequence[Order] = (Order("id"),),
         limit: int | None = None,
         offset: int = 0,
@@ -258,7 +293,7 @@ class Store:
         self,
         account: str,
         kind: str,
-        filters: Sequence[Filter],
+        filters: Sequence[Condition],
         order: Sequence[Order],
         limit: int | None,
         offset: int,
@@ -282,7 +317,7 @@ class Store:
         self,
         account: str,
         kind: str,
-        filters: Sequence[Filter] = (),
+        filters: Sequence[Condition] = (),
         order: Sequence[Order] = (Order("id"),),
         limit: int | None = None,
         offset: int = 0,
@@ -291,12 +326,26 @@ class Store:
         """The query plan of exactly the SQL `query` runs for these arguments (for index tests)."""
         return self.explain(*self._select(account, kind, filters, order, limit, offset, index))
 
-    def count(self, account: str, kind: str, filters: Sequence[Filter] = ()) -> int:
+    def count(self, account: str, kind: str, filters: Sequence[Condition] = ()) -> int:
         where, args = self._where(account, kind, filters)
         with self._lock:
             return int(
                 self._db.execute(f"SELECT count(*) FROM records WHERE {where}", args).fetchone()[0]
             )
+
+    def aggregate(
+        self,
+        account: str,
+        kind: str,
+        path: str,
+        function: Literal["min", "max", "avg", "sum", "count"],
+        filters: Sequence[Condition] = (),
+    ) -> Any:
+        """One SQL aggregate of a JSON field over the matching records (None when none)."""
+        where, args = self._where(account, kind, filters)
+        sql = f"SELECT {function}({_expr(path)}) FROM records WHERE {where}"
+        with self._lock:
+            return self._db.execute(sql, args).fetchone()[0]
 
     # -- whole-store operations -------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from starlette.requests import Request
 
@@ -32,8 +33,15 @@ def token_of(request: Request) -> str | None:
     return None
 
 
-def authenticate(directory: Directory, request: Request) -> User:
-    user = directory.authenticate(token_of(request))
+def authenticate(
+    directory: Directory,
+    request: Request,
+    fallback: Callable[[str | None], User | None] = lambda token: None,
+) -> User:
+    """The user of the request's token: a personal access token of the directory, else what
+    `fallback` finds (OAuth2 access tokens)."""
+    token = token_of(request)
+    user = directory.authenticate(token) or fallback(token)
     if user is None:
         raise SellError(
             401,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.store import Filter, Order, Record, Store
+from . import firehose
 
 # store kind -> Sync event type; the types the Java client's sync recognises (§6)
 SYNC_TYPES = {
@@ -78,6 +79,7 @@ class Data:
         return gone
 
     def _log(self, kind: str, record_id: int, event: str) -> None:
+        firehose.record(self, kind, record_id, event)  # the Firehose stream, same transaction
         type_ = SYNC_TYPES.get(kind)
         if type_ is None:
             return

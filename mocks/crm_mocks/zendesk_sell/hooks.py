@@ -403,8 +403,26 @@ class SequenceEnrollments(Hooks):
     def prepare(
         self, ctx: Ctx, res: Resource, item: dict[str, Any], old: dict[str, Any] | None
     ) -> None:
-        check_resource(ctx, res, item)
-        item["actor_id"] = item.get("actor_id") or ctx.user_id
+        if old is None:
+            check_resource(ctx, res, item)
+            item["actor_id"] = item.get("actor_id") or ctx.user_id
+            item["state"] = "active"  # a new enrollment runs; `state` is for PUT only
+            return
+        # PUT changes the state only (companion sheet §5.2): the enrolled record, sequence and
+        # actor stay as they were
+        for key in ("sequence_id", "resource_type", "resource_id", "actor_id"):
+            item[key] = old[key]
+        if item["state"] == old["state"]:
+            return
+        if old["state"] == "finished" or item["state"] == "blocked":
+            raise incorrect(
+                "state",
+                res.type,
+                "The attribute '{ptr}' can stop an enrollment (finished) or resume a blocked "
+                "one (active); a finished enrollment stays finished.",
+            )
+        if item["state"] == "finished":
+            item.update(finished_at=now(), finished_reason="manual", finished_actor_id=ctx.user_id)
 
     def present(
         self, ctx: Ctx, res: Resource, out: dict[str, Any], includes: tuple[str, ...]
@@ -413,8 +431,47 @@ class SequenceEnrollments(Hooks):
         out["sequence"] = (
             None
             if sequence is None
-            else {"data": strip(sequence, ()), "meta": {"type": "sequence"}}
+            else {"data": strip(sequence, ("steps",)), "meta": {"type": "sequence"}}
         )
+        out["enrollment_steps"] = enrollment_steps(out, (sequence or {}).get("steps", []))
+
+
+class Sequences(Hooks):
+    def present(
+        self, ctx: Ctx, res: Resource, out: dict[str, Any], includes: tuple[str, ...]
+    ) -> None:
+        # `steps` as the Zapier app's sequences fixture shows them (companion sheet §5.2)
+        steps = out.get("steps") or []
+        out["steps"] = {
+            "items": [{"data": step, "meta": {"type": "step"}} for step in steps],
+            "meta": {"type": "collection", "count": len(steps)},
+        }
+
+
+def enrollment_steps(enrollment: Mapping[str, Any], steps: list[Any]) -> dict[str, Any]:
+    """The sequence's steps as this enrollment runs them (companion sheet §5.2): steps up to
+    `previously_executed_step_position` are `completed`; once finished the rest `cancelled`,
+    while active they wait (`pending`, a status name inferred: only the first two were seen)."""
+    done = enrollment.get("previously_executed_step_position")
+    items = []
+    for step in steps:
+        executed = done is not None and step["position"] <= done
+        status = (
+            "completed"
+            if executed
+            else ("cancelled" if enrollment["state"] == "finished" else "pending")
+        )
+        action = {
+            "status": status,
+            "executed_at": enrollment.get("created_at") if executed else None,
+            "estimated_execute_at": None,
+            "failure_reason": None,
+        }
+        data = {k: v for k, v in step.items() if k != "id"}
+        data["overdue"] = False
+        data["action"] = {"data": action, "meta": {"type": "action"}}
+        items.append({"data": data, "meta": {"type": "enrollment_step"}})
+    return {"items": items, "meta": {"type": "collection", "count": len(items)}}
 
 
 HOOKS: dict[str, Hooks] = {
@@ -430,6 +487,7 @@ HOOKS: dict[str, Hooks] = {
     "calls": Calls(),
     "collaborations": Collaborations(),
     "sequence_enrollments": SequenceEnrollments(),
+    "sequences": Sequences(),
 }
 NO_HOOKS = Hooks()
 

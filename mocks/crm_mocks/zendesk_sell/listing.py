@@ -66,10 +66,13 @@ def p_int(raw: str) -> int:
 
 
 def p_bool(raw: str) -> bool:
-    # Booleans in the query string are `true`/`false` (§4, PHP client).
-    if raw not in ("true", "false"):
+    # Booleans in the query string are `true`/`false` (§4, PHP client); the official Python
+    # client hands Python values to `requests`, which sends `hot=True` (companion sheet §5.5),
+    # so the case is not significant.
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
         raise BadValue("must be true or false")
-    return raw == "true"
+    return lowered == "true"
 
 
 def p_date(raw: str) -> str:

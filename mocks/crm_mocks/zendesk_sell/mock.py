@@ -12,16 +12,17 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from ..core.accounts import Account, User
 from ..core.app import OptionError, VendorMock
+from ..core.body import request_body
 from ..core.fields import Invalid, coerce_fields, plain_json
 from ..core.http import ALL_METHODS, InvalidJson, int_id, json_body, json_response, resource
 from ..core.ratelimit import RateLimiter
 from ..core.store import Filter, Store
-from . import customfields, sync
+from . import conversions, customfields, firehose, oauth, search, sync
 from .checks import authenticate, check_headers
 from .data import SYNC_KINDS, Data
 from .errors import (
@@ -77,7 +78,17 @@ class ZendeskSellMock(VendorMock):
     option_names: ClassVar[Mapping[str, str]] = {
         "rate_limit": f"requests a token may make per window (default {DEFAULT_RATE_LIMIT})",
         "rate_window": f"rate-limit window in seconds (default {DEFAULT_RATE_WINDOW})",
+        "firehose_retention": (
+            "seconds of Firehose history a position stays valid "
+            f"(default {firehose.DEFAULT_RETENTION}, the documented 72 h)"
+        ),
+        "oauth_token_ttl": (
+            f"seconds an OAuth2 access token lives (default {oauth.DEFAULT_TTL}, "
+            "the documented hour)"
+        ),
     }
+    # token requests carry passwords, codes and refresh tokens in their form bodies
+    secret_body_paths: ClassVar[tuple[str, ...]] = ("/oauth2/",)
 
     def __init__(
         self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
@@ -87,12 +98,18 @@ class ZendeskSellMock(VendorMock):
             limit = int(self.options.get("rate_limit", DEFAULT_RATE_LIMIT))
             window = float(self.options.get("rate_window", DEFAULT_RATE_WINDOW))
             self.limiter = RateLimiter(limit, window)
+            self.retention = float(
+                self.options.get("firehose_retention", firehose.DEFAULT_RETENTION)
+            )
+            self.token_ttl = float(self.options.get("oauth_token_ttl", oauth.DEFAULT_TTL))
         except (TypeError, ValueError) as exc:
-            raise OptionError(f"zendesk-sell: bad rate_limit/rate_window ({exc})") from None
+            raise OptionError(f"zendesk-sell: bad rate/firehose/oauth option ({exc})") from None
         for res in RESOURCES:
             for paths in res.indexes:
                 store.ensure_index(res.kind, list(paths))
         sync.ensure_indexes(store)
+        firehose.ensure_indexes(store)
+        oauth.ensure_indexes(store)
 
     @staticmethod
     def secret_of(credentials: Mapping[str, str]) -> str:
@@ -122,7 +139,10 @@ class ZendeskSellMock(VendorMock):
         return Ctx(data, user.id, account, str(request.base_url).rstrip("/"))
 
     def admit(self, request: Request) -> User:
-        user = authenticate(self.directory, request)
+        # a personal access token, else an OAuth2 access token (with the scopes it was granted)
+        user = authenticate(
+            self.directory, request, lambda token: oauth.user_for(self.store, self.directory, token)
+        )
         if not self.limiter.hit(f"{user.account}:{user.id}"):
             raise SellError(
                 429,
@@ -137,6 +157,8 @@ class ZendeskSellMock(VendorMock):
             request_id = new_request_id()
             try:
                 user = self.admit(request)
+                if request.method in ("GET", "HEAD"):
+                    self.require(user, "read")  # an OAuth2 token may lack it (§4.4)
                 response = await handler(request, self.context(request, user), user, *args)
             except SellError as exc:
                 return render(exc, request_id)
@@ -516,6 +538,22 @@ class ZendeskSellMock(VendorMock):
         items = [{"data": present(ctx, res, r), "meta": {"type": res.type}} for r in finished]
         return json_response({"items": items, "meta": {"type": "collection", "count": len(items)}})
 
+    async def list_conversions(self, request: Request, ctx: Ctx, user: User) -> Response:
+        page = conversions.list_page(
+            ctx, request.query_params.multi_items(), ctx.base_url + request.url.path
+        )
+        return json_response(page)
+
+    async def convert_lead(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)
+        self.require(user, "write")
+        clean = conversions.parse_create(self.envelope(request, "lead_conversion"))
+        with ctx.data.store.transaction():  # the lead, its contacts and deal: all or nothing
+            created = conversions.convert(
+                ctx, clean, lambda c, res, body: self.create(c, res, self.clean(c, res, body), None)
+            )
+        return single("lead_conversion", present(ctx, BY_NAME["lead_conversions"], created))
+
     # -- Sync API (§6) ----------------------------------------------------------------------
 
     def sync_present(self, ctx: Ctx, type_: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -555,6 +593,109 @@ class ZendeskSellMock(VendorMock):
         sync.ack(ctx.data, device, sync.parse_ack_keys(body))
         return Response(status_code=202)
 
+    # -- Search API v3 (companion sheet §2) --------------------------------------------------
+
+    @staticmethod
+    def searchable(request: Request, schema: bool = False) -> str:
+        name = str(request.path_params["resource"])
+        found = search.RESOURCES.get(name)
+        if found is None or (schema and not found.schema):
+            raise SellError(404, "not_found", "Requested path was not found.")
+        return name
+
+    async def search(self, request: Request, ctx: Ctx, user: User) -> Response:
+        resource = self.searchable(request)
+        no_params(request)
+        try:  # the whole body first; the store is read only once it is parsed
+            body = plain_json().coerce("body", json_body(request))
+        except (InvalidJson, Invalid):
+            raise SellError(400, "invalid_payload", "The request body is not valid JSON.") from None
+        self.require(user, "read")
+        return json_response(search.run(ctx, resource, body))
+
+    async def search_attributes(self, request: Request, ctx: Ctx, user: User) -> Response:
+        resource = self.searchable(request, schema=True)
+        no_params(request)
+        text = search.attribute_schema(ctx, resource)
+        return Response(text, media_type="application/yaml")
+
+    async def search_custom_fields(self, request: Request, ctx: Ctx, user: User) -> Response:
+        resource = self.searchable(request, schema=True)
+        no_params(request)
+        return json_response(search.custom_fields_of(ctx, resource))
+
+    async def search_request_schema(self, request: Request, ctx: Ctx, user: User) -> Response:
+        no_params(request)
+        return json_response(search.REQUEST_SCHEMA)
+
+    # -- OAuth2 (companion sheet §4) ----------------------------------------------------------
+
+    async def oauth_authorize(self, request: Request) -> Response:
+        try:
+            params = single_values(request.query_params.multi_items())
+            return oauth.authorize(self.store, self.directory, params, self.token_ttl)
+        except (oauth.OAuthError, SellError) as exc:
+            if isinstance(exc, SellError):
+                exc = oauth.OAuthError(400, "invalid_request", exc.details or exc.code)
+            return exc.response()
+
+    async def oauth_token(self, request: Request) -> Response:
+        raw = request_body(request)  # the whole form first (BufferedBody), then the state
+        try:
+            form = oauth.form_of(raw, request.headers.get("content-type", ""))
+            body = oauth.token(self.store, self.directory, request.headers, form, self.token_ttl)
+        except oauth.OAuthError as exc:
+            return exc.response()
+        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    async def oauth_revoke(self, request: Request) -> Response:
+        raw = request_body(request)
+        try:
+            form = oauth.form_of(raw, request.headers.get("content-type", ""))
+            oauth.revoke(self.store, self.directory, request.headers, form)
+        except oauth.OAuthError as exc:
+            return exc.response()
+        return JSONResponse({})
+
+    @staticmethod
+    def oauth_unsupported(request: Request, allowed: list[str]) -> Response:
+        error = oauth.OAuthError(405, "invalid_request", f"Use {', '.join(allowed)}.")
+        response = error.response()
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
+
+    # -- Firehose API v3 (companion sheet §3) ------------------------------------------------
+
+    def firehose_present(self, ctx: Ctx, stream: str, snapshot: dict[str, Any]) -> dict[str, Any]:
+        kind = firehose.KIND_OF_STREAM[stream]
+        out = present(ctx, BY_KIND[kind], snapshot)
+        if kind == "associated_contact":  # its stream documents id, contact_id and deal_id
+            out = {"id": snapshot["id"], "deal_id": snapshot.get("deal_id"), **out}
+        return out
+
+    async def firehose_stream(self, request: Request, ctx: Ctx, user: User) -> Response:
+        stream = request.path_params["stream"]
+        if stream not in firehose.STREAM_TYPES:
+            raise SellError(404, "not_found", "Requested path was not found.")
+        params = single_values(request.query_params.multi_items())
+        self.require(user, "read")
+        me = ctx.data.get("user", user.id) or {}
+        if me.get("role") != "admin":
+            raise SellError(
+                403,
+                "forbidden",
+                "The Firehose API needs an access token of the account's root user.",
+            )
+        body = firehose.page(
+            ctx.data,
+            stream,
+            params,
+            ctx.base_url + request.url.path,
+            lambda s, snapshot: self.firehose_present(ctx, s, snapshot),
+            self.retention,
+        )
+        return json_response(body)
+
     async def not_found(self, request: Request, ctx: Ctx, user: User) -> Response:
         raise SellError(404, "not_found", "Requested path was not found.")
 
@@ -576,6 +717,7 @@ class ZendeskSellMock(VendorMock):
                 "sequence_enrollments/finish_ongoing_for_resource",
                 {"POST": self.finish_enrollments},
             ),
+            route("lead_conversions", {"GET": self.list_conversions, "POST": self.convert_lead}),
         ]
         for res in RESOURCES:
             if "upsert" in res.ops:
@@ -604,4 +746,24 @@ class ZendeskSellMock(VendorMock):
         # anything else under /v2 is Sell's 404, after the same auth and header checks
         every = dict.fromkeys(ALL_METHODS, self.not_found)
         out.append(route("{rest:path}", every))
+        out += self.v3_routes()
+        out += [
+            resource("/oauth2/authorize", {"GET": self.oauth_authorize}, self.oauth_unsupported),
+            resource("/oauth2/token", {"POST": self.oauth_token}, self.oauth_unsupported),
+            resource("/oauth2/revoke", {"POST": self.oauth_revoke}, self.oauth_unsupported),
+        ]
         return out
+
+    def v3_routes(self) -> list[BaseRoute]:
+        def route(path: str, handlers: Mapping[str, Handler]) -> BaseRoute:
+            table = {method: self.endpoint(h) for method, h in handlers.items()}
+            return resource("/v3/" + path, table, self.unsupported)
+
+        return [
+            route("search-schema", {"GET": self.search_request_schema}),
+            route("{resource}/search", {"POST": self.search}),
+            route("{resource}/schema", {"GET": self.search_attributes}),
+            route("{resource}/custom_fields", {"GET": self.search_custom_fields}),
+            route("{stream}/stream", {"GET": self.firehose_stream}),
+            route("{rest:path}", dict.fromkeys(ALL_METHODS, self.not_found)),
+        ]

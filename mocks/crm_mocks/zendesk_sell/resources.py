@@ -60,6 +60,7 @@ STAMPS = {"created_at": None, "updated_at": None}
 CUSTOMER_STATUSES = ("none", "current", "past")
 PROSPECT_STATUSES = ("none", "current", "lost")
 RESOURCE_TYPES = ("lead", "contact", "deal")
+ENROLLMENT_STATES = ("active", "blocked", "finished")  # beyond these: not found (§5.2)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,14 @@ def _zendesk_user_ids(raw: str) -> list[Filter]:
     return [Filter("zendesk_user_id", "in", ids)]
 
 
-def named(name: str, kind: str, type_: str, ops: frozenset[str] = CRUD, **extra: Any) -> Resource:
+def named(
+    name: str,
+    kind: str,
+    type_: str,
+    ops: frozenset[str] = CRUD,
+    sortable: tuple[str, ...] | None = None,
+    **extra: Any,
+) -> Resource:
     """Sources, loss reasons, unqualified reasons: a unique name and nothing else (§5.9-5.10)."""
     return Resource(
         name,
@@ -190,7 +198,7 @@ def named(name: str, kind: str, type_: str, ops: frozenset[str] = CRUD, **extra:
         filters={"ids": id_list(), "name": eq("name")},
         unique=("name",),
         indexes=(("name",),),
-        hidden=("resource_type",) if name == "sources" else (),
+        sortable=sortable,
     )
 
 
@@ -794,20 +802,37 @@ SEQUENCE_ENROLLMENTS = Resource(
     "sequence_enrollments",
     "sequence_enrollment",
     "sequence_enrollment",
-    frozenset({"list", "create"}),
+    frozenset({"list", "create", "get", "update"}),
     fields={
         "sequence_id": ID,
         "resource_type": choice(("lead", "contact")),
         "resource_id": ID,
         "actor_id": REF,
+        # PUT stops an enrollment (`finished`) or resumes a blocked one (`active`); the key is
+        # `state` as in the Zapier app's fields and fixture (the docs' prose says "status")
+        "state": choice(ENROLLMENT_STATES),
     },
-    read_only=("id", "state", "created_at", "updated_at", "sequence"),
+    read_only=(
+        "id",
+        "created_at",
+        "updated_at",
+        "sequence",
+        "enrollment_steps",
+        "previously_executed_step_position",
+        "finished_at",
+        "finished_reason",
+        "finished_actor_id",
+    ),
     template={
         "sequence_id": None,
         "resource_type": None,
         "resource_id": None,
         "actor_id": None,
         "state": "active",
+        "previously_executed_step_position": None,
+        "finished_at": None,
+        "finished_reason": None,
+        "finished_actor_id": None,
         **STAMPS,
     },
     required=("sequence_id", "resource_type", "resource_id"),
@@ -816,21 +841,20 @@ SEQUENCE_ENROLLMENTS = Resource(
         "sequence_id": eq("sequence_id", p_int),
         "resource_type": one_of("resource_type", ("lead", "contact")),
         "resource_id": eq("resource_id", p_int),
-        "state": one_of("state", ("active", "finished")),
+        "state": one_of("state", ENROLLMENT_STATES),
     },
     references={"sequence_id": "sequence", "actor_id": "user"},
     indexes=(("resource_type", "resource_id"),),
 )
 
 
-# Known only from Airbyte's `lead_conversions` stream; the path is presumed (§5.20): a read-only
-# list of what converting a lead created.
+# Documented (companion sheet §5.1): list and convert are served by conversions.py, whose
+# paging rules (id desc, page <= 50, per_page <= 200, cursor) differ from the generic list.
 LEAD_CONVERSIONS = Resource(
     "lead_conversions",
     "lead_conversion",
     "lead_conversion",
-    LIST,
-    filters={"ids": id_list()},
+    frozenset(),
 )
 
 
@@ -876,7 +900,13 @@ RESOURCES: tuple[Resource, ...] = (
     named("sources", "deal_source", "source", resource_type="deal"),
     named("deal_sources", "deal_source", "source", resource_type="deal"),
     named("lead_sources", "lead_source", "source", resource_type="lead"),
-    named("loss_reasons", "loss_reason", "loss_reason"),
+    # the loss-reasons page lists its sortable fields (companion sheet §5.4)
+    named(
+        "loss_reasons",
+        "loss_reason",
+        "loss_reason",
+        sortable=("id", "name", "updated_at", "created_at"),
+    ),
     named("deal_unqualified_reasons", "deal_unqualified_reason", "deal_unqualified_reason"),
     named("lead_unqualified_reasons", "lead_unqualified_reason", "lead_unqualified_reason", LIST),
     _lookup("pipelines", "pipeline", "pipeline"),

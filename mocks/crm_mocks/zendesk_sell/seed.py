@@ -193,7 +193,25 @@ def seed_account(data: Data, account: Account) -> None:
         for n in ("Meeting held", "Nobody there", "Follow-up needed")
     ]
     for name in ("Inbound follow-up", "Cold outreach"):
-        data.insert("sequence", {"name": name, "steps_total": 4, **STAMPS})
+        steps = [
+            {
+                "id": i + 1,
+                "position": i,
+                "delay_from_previous_step": 0 if i == 0 else 2,
+                "delay_from_previous_step_unit": "weekdays",
+                "action_type": "automated_email" if i % 2 == 0 else "task",
+                "action_properties": (
+                    {"email_template_id": 398744 + i, "is_reply": i > 0}
+                    if i % 2 == 0
+                    else {"task_content": "Call to follow up"}
+                ),
+            }
+            for i in range(4)
+        ]
+        data.insert(
+            "sequence",
+            {"name": name, "steps_total": 4, "creator_id": owner, "steps": steps, **STAMPS},
+        )
 
     org = data.insert(
         "contact",

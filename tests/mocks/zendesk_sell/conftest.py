@@ -101,3 +101,18 @@ def sell(zendesk_sell_mock: RunningMock) -> Iterator[Sell]:
     client = Sell(zendesk_sell_mock)
     yield client
     client.close()
+
+
+@pytest.fixture
+def v3(zendesk_sell_mock: RunningMock, sell: Sell) -> Iterator[httpx.Client]:
+    """The v3 families (Search, Firehose) at the mock's root, as the demo user."""
+    with httpx.Client(
+        base_url=zendesk_sell_mock.url + "/v3",
+        headers={
+            "Authorization": f"Bearer {sell.token()}",
+            "User-Agent": UA,
+            "Accept": "application/json",
+        },
+        timeout=10,
+    ) as client:
+        yield client

@@ -384,7 +384,8 @@ def test_source_names_are_unique(sell: Sell) -> None:
     assert (response.status_code, error_of(response)["code"]) == (422, "already_exists")
     lead_source = sell.create("/lead_sources", {"name": "Newsletter"})
     assert lead_source["resource_type"] == "lead"
-    assert "resource_type" not in sell.items("/sources", name="Newsletter")[0]
+    # a legacy source is a deal source (companion sheet §3.4: the Firehose sources stream)
+    assert sell.items("/sources", name="Newsletter")[0]["resource_type"] == "deal"
     assert sell.items("/deal_sources", name="Newsletter")[0]["resource_type"] == "deal"
     assert sell.get("/sources", params={"name": "Newsletter"}).json()["items"][0]["meta"] == {
         "type": "source"
@@ -601,15 +602,16 @@ def test_sequence_enrollments_and_finishing_them(sell: Sell) -> None:
 
 
 def test_lead_conversions_list_what_a_converted_lead_became(sell: Sell) -> None:
-    """Known only from Airbyte's stream; the path is presumed (§5.20). The seed's Mark Johnson
-    came in as a lead: the lead is gone, the person and the organization remain."""
+    """Documented (companion sheet §5.1). The seed's Mark Johnson came in as a lead: the lead
+    is gone, the person and the organization remain."""
     (conversion,) = sell.items("/lead_conversions")
     person = sell.items("/contacts", last_name="Johnson")[0]
     assert conversion["individual_id"] == person["id"]
     assert conversion["organization_id"] == person["contact_id"]
     assert sell.get(f"/leads/{conversion['lead_id']}").status_code == 404
     assert sell.items("/lead_conversions", ids=str(conversion["id"])) == [conversion]
-    assert sell.get("/lead_conversions", params={"sort_by": "created_at:desc"}).status_code == 200
+    # always sorted by id descending: the documented parameters have no sort_by
+    assert sell.get("/lead_conversions", params={"sort_by": "created_at:desc"}).status_code == 400
     assert sell.client().request("TRACE", "/lead_conversions").status_code == 405
 
 
@@ -662,7 +664,6 @@ def test_read_only_resources_are_seeded_and_refuse_writes(sell: Sell) -> None:
         ("/sequences", "sequence"),
         ("/contact/custom_fields", "custom_field"),
         ("/lead/industries", "industry"),
-        ("/lead_conversions", "lead_conversion"),
     ):
         response = sell.get(path)
         assert response.status_code == 200, path

@@ -14,6 +14,7 @@ from .associated_contact_request_meta import AssociatedContactRequestMeta
 from .associated_contact_request_meta_type import AssociatedContactRequestMetaType
 from .associated_contact_response import AssociatedContactResponse
 from .associated_contact_role import AssociatedContactRole
+from .authorize_app_response_type import AuthorizeAppResponseType
 from .call import Call
 from .call_collection import CallCollection
 from .call_outcome import CallOutcome
@@ -80,6 +81,16 @@ from .error_meta import ErrorMeta
 from .error_response import ErrorResponse
 from .finish_ongoing_enrollments import FinishOngoingEnrollments
 from .finish_ongoing_enrollments_request import FinishOngoingEnrollmentsRequest
+from .firehose_event import FirehoseEvent
+from .firehose_event_data import FirehoseEventData
+from .firehose_event_meta import FirehoseEventMeta
+from .firehose_event_meta_event_type import FirehoseEventMetaEventType
+from .firehose_event_meta_previous import FirehoseEventMetaPrevious
+from .firehose_page import FirehosePage
+from .firehose_page_meta import FirehosePageMeta
+from .firehose_page_meta_links import FirehosePageMetaLinks
+from .get_search_attributes_resource import GetSearchAttributesResource
+from .get_search_request_schema_response_200 import GetSearchRequestSchemaResponse200
 from .industry import Industry
 from .industry_collection import IndustryCollection
 from .industry_response import IndustryResponse
@@ -87,6 +98,10 @@ from .lead import Lead
 from .lead_collection import LeadCollection
 from .lead_conversion import LeadConversion
 from .lead_conversion_collection import LeadConversionCollection
+from .lead_conversion_create import LeadConversionCreate
+from .lead_conversion_create_request import LeadConversionCreateRequest
+from .lead_conversion_request_meta import LeadConversionRequestMeta
+from .lead_conversion_request_meta_type import LeadConversionRequestMetaType
 from .lead_conversion_response import LeadConversionResponse
 from .lead_create import LeadCreate
 from .lead_create_request import LeadCreateRequest
@@ -111,6 +126,7 @@ from .line_item_request_meta_type import LineItemRequestMetaType
 from .line_item_response import LineItemResponse
 from .list_custom_fields_resource_type import ListCustomFieldsResourceType
 from .list_industries_resource_type import ListIndustriesResourceType
+from .list_search_custom_fields_resource import ListSearchCustomFieldsResource
 from .loss_reason_collection import LossReasonCollection
 from .loss_reason_create_request import LossReasonCreateRequest
 from .loss_reason_request_meta import LossReasonRequestMeta
@@ -126,6 +142,11 @@ from .note_request_meta_type import NoteRequestMetaType
 from .note_response import NoteResponse
 from .note_update import NoteUpdate
 from .note_update_request import NoteUpdateRequest
+from .o_auth_error import OAuthError
+from .o_auth_revoke_request import OAuthRevokeRequest
+from .o_auth_token import OAuthToken
+from .o_auth_token_request import OAuthTokenRequest
+from .o_auth_token_request_grant_type import OAuthTokenRequestGrantType
 from .order import Order
 from .order_collection import OrderCollection
 from .order_create import OrderCreate
@@ -150,22 +171,67 @@ from .product_response import ProductResponse
 from .product_update import ProductUpdate
 from .product_update_request import ProductUpdateRequest
 from .prospect_status import ProspectStatus
+from .read_firehose_stream_stream import ReadFirehoseStreamStream
 from .reason import Reason
 from .reason_update import ReasonUpdate
 from .reason_write import ReasonWrite
 from .request_meta import RequestMeta
 from .resource_meta import ResourceMeta
 from .resource_type import ResourceType
+from .revoke_token_response_200 import RevokeTokenResponse200
+from .search_aggregation import SearchAggregation
+from .search_aggregation_aggregation_type import SearchAggregationAggregationType
+from .search_any import SearchAny
+from .search_attribute_ref import SearchAttributeRef
+from .search_condition import SearchCondition
+from .search_custom_field import SearchCustomField
+from .search_custom_field_collection import SearchCustomFieldCollection
+from .search_custom_field_collection_items_item import SearchCustomFieldCollectionItemsItem
+from .search_eq import SearchEq
+from .search_filter_and import SearchFilterAnd
+from .search_filter_leaf import SearchFilterLeaf
+from .search_filter_not import SearchFilterNot
+from .search_filter_or import SearchFilterOr
+from .search_hit import SearchHit
+from .search_hit_data import SearchHitData
+from .search_is_null import SearchIsNull
+from .search_query import SearchQuery
+from .search_query_request import SearchQueryRequest
+from .search_range import SearchRange
+from .search_range_parameter import SearchRangeParameter
+from .search_request import SearchRequest
+from .search_request_item import SearchRequestItem
+from .search_response import SearchResponse
+from .search_result import SearchResult
+from .search_result_meta import SearchResultMeta
+from .search_result_meta_aggregations import SearchResultMetaAggregations
+from .search_result_meta_aggregations_additional_property import SearchResultMetaAggregationsAdditionalProperty
+from .search_result_meta_links import SearchResultMetaLinks
+from .search_result_meta_suggestions import SearchResultMetaSuggestions
+from .search_sort import SearchSort
+from .search_sort_order import SearchSortOrder
+from .search_starts_with import SearchStartsWith
 from .sequence import Sequence
 from .sequence_collection import SequenceCollection
 from .sequence_enrollment import SequenceEnrollment
 from .sequence_enrollment_collection import SequenceEnrollmentCollection
 from .sequence_enrollment_create import SequenceEnrollmentCreate
 from .sequence_enrollment_create_request import SequenceEnrollmentCreateRequest
+from .sequence_enrollment_enrollment_steps import SequenceEnrollmentEnrollmentSteps
+from .sequence_enrollment_enrollment_steps_items_item import SequenceEnrollmentEnrollmentStepsItemsItem
 from .sequence_enrollment_request_meta import SequenceEnrollmentRequestMeta
 from .sequence_enrollment_request_meta_type import SequenceEnrollmentRequestMetaType
 from .sequence_enrollment_response import SequenceEnrollmentResponse
+from .sequence_enrollment_update import SequenceEnrollmentUpdate
+from .sequence_enrollment_update_request import SequenceEnrollmentUpdateRequest
+from .sequence_enrollment_update_state import SequenceEnrollmentUpdateState
 from .sequence_response import SequenceResponse
+from .sequence_step import SequenceStep
+from .sequence_step_action_properties import SequenceStepActionProperties
+from .sequence_step_action_type import SequenceStepActionType
+from .sequence_step_delay_from_previous_step_unit import SequenceStepDelayFromPreviousStepUnit
+from .sequence_steps import SequenceSteps
+from .sequence_steps_items_item import SequenceStepsItemsItem
 from .source import Source
 from .source_collection import SourceCollection
 from .source_create_request import SourceCreateRequest
@@ -248,6 +314,7 @@ __all__ = (
     "AssociatedContactRequestMetaType",
     "AssociatedContactResponse",
     "AssociatedContactRole",
+    "AuthorizeAppResponseType",
     "Call",
     "CallCollection",
     "CallOutcome",
@@ -314,6 +381,16 @@ __all__ = (
     "ErrorResponse",
     "FinishOngoingEnrollments",
     "FinishOngoingEnrollmentsRequest",
+    "FirehoseEvent",
+    "FirehoseEventData",
+    "FirehoseEventMeta",
+    "FirehoseEventMetaEventType",
+    "FirehoseEventMetaPrevious",
+    "FirehosePage",
+    "FirehosePageMeta",
+    "FirehosePageMetaLinks",
+    "GetSearchAttributesResource",
+    "GetSearchRequestSchemaResponse200",
     "Industry",
     "IndustryCollection",
     "IndustryResponse",
@@ -321,6 +398,10 @@ __all__ = (
     "LeadCollection",
     "LeadConversion",
     "LeadConversionCollection",
+    "LeadConversionCreate",
+    "LeadConversionCreateRequest",
+    "LeadConversionRequestMeta",
+    "LeadConversionRequestMetaType",
     "LeadConversionResponse",
     "LeadCreate",
     "LeadCreateRequest",
@@ -345,6 +426,7 @@ __all__ = (
     "LineItemResponse",
     "ListCustomFieldsResourceType",
     "ListIndustriesResourceType",
+    "ListSearchCustomFieldsResource",
     "LossReasonCollection",
     "LossReasonCreateRequest",
     "LossReasonRequestMeta",
@@ -360,6 +442,11 @@ __all__ = (
     "NoteResponse",
     "NoteUpdate",
     "NoteUpdateRequest",
+    "OAuthError",
+    "OAuthRevokeRequest",
+    "OAuthToken",
+    "OAuthTokenRequest",
+    "OAuthTokenRequestGrantType",
     "Order",
     "OrderCollection",
     "OrderCreate",
@@ -384,22 +471,67 @@ __all__ = (
     "ProductUpdate",
     "ProductUpdateRequest",
     "ProspectStatus",
+    "ReadFirehoseStreamStream",
     "Reason",
     "ReasonUpdate",
     "ReasonWrite",
     "RequestMeta",
     "ResourceMeta",
     "ResourceType",
+    "RevokeTokenResponse200",
+    "SearchAggregation",
+    "SearchAggregationAggregationType",
+    "SearchAny",
+    "SearchAttributeRef",
+    "SearchCondition",
+    "SearchCustomField",
+    "SearchCustomFieldCollection",
+    "SearchCustomFieldCollectionItemsItem",
+    "SearchEq",
+    "SearchFilterAnd",
+    "SearchFilterLeaf",
+    "SearchFilterNot",
+    "SearchFilterOr",
+    "SearchHit",
+    "SearchHitData",
+    "SearchIsNull",
+    "SearchQuery",
+    "SearchQueryRequest",
+    "SearchRange",
+    "SearchRangeParameter",
+    "SearchRequest",
+    "SearchRequestItem",
+    "SearchResponse",
+    "SearchResult",
+    "SearchResultMeta",
+    "SearchResultMetaAggregations",
+    "SearchResultMetaAggregationsAdditionalProperty",
+    "SearchResultMetaLinks",
+    "SearchResultMetaSuggestions",
+    "SearchSort",
+    "SearchSortOrder",
+    "SearchStartsWith",
     "Sequence",
     "SequenceCollection",
     "SequenceEnrollment",
     "SequenceEnrollmentCollection",
     "SequenceEnrollmentCreate",
     "SequenceEnrollmentCreateRequest",
+    "SequenceEnrollmentEnrollmentSteps",
+    "SequenceEnrollmentEnrollmentStepsItemsItem",
     "SequenceEnrollmentRequestMeta",
     "SequenceEnrollmentRequestMetaType",
     "SequenceEnrollmentResponse",
+    "SequenceEnrollmentUpdate",
+    "SequenceEnrollmentUpdateRequest",
+    "SequenceEnrollmentUpdateState",
     "SequenceResponse",
+    "SequenceStep",
+    "SequenceStepActionProperties",
+    "SequenceStepActionType",
+    "SequenceStepDelayFromPreviousStepUnit",
+    "SequenceSteps",
+    "SequenceStepsItemsItem",
     "Source",
     "SourceCollection",
     "SourceCreateRequest",

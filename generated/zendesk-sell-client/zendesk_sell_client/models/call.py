@@ -15,8 +15,9 @@ T = TypeVar("T", bound="Call")
 
 @_attrs_define
 class Call:
-    """A logged phone call (known from the Ruby and Java clients and Airbyte). The Ruby model misspells `updated_at` and
-    swaps two descriptions; this schema follows Java and Airbyte.
+    """A logged phone call; its attributes are documented on the vendor's Calls page
+    (developers.getbase.com/docs/rest/reference/calls). The Ruby model misspells `updated_at` and swaps two
+    descriptions; this schema follows the page, Java and Airbyte.
 
     """
 

@@ -20,8 +20,9 @@ class CallResponse:
     """Single-resource envelope holding a call."""
 
     data: Call
-    """ A logged phone call (known from the Ruby and Java clients and Airbyte). The Ruby model misspells
-    `updated_at` and swaps two descriptions; this schema follows Java and Airbyte. """
+    """ A logged phone call; its attributes are documented on the vendor's Calls page
+    (developers.getbase.com/docs/rest/reference/calls). The Ruby model misspells `updated_at` and swaps two
+    descriptions; this schema follows the page, Java and Airbyte. """
     meta: ResourceMeta
     """ `meta` of a single-resource envelope. `type` is the singular resource name (`contact`, `deal`, `lead`,
     `note`, `task`, `tag`, `source`, `user`, `account`, `stage`, `pipeline`, `product`, `associated_contact`,

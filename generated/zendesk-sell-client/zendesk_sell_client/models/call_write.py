@@ -15,8 +15,8 @@ T = TypeVar("T", bound="CallWrite")
 
 @_attrs_define
 class CallWrite:
-    """Attributes of a call to log or change. No attribute is known to be required (the Java integration tests create a
-    call with only `phone_number`).
+    """Attributes of a call to log or change (vendor's Calls page). No attribute is known to be required (the Java
+    integration tests create a call with only `phone_number`).
 
     """
 

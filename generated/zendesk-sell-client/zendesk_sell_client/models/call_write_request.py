@@ -22,8 +22,8 @@ class CallWriteRequest:
     """Request envelope logging or updating a call."""
 
     data: CallWrite
-    """ Attributes of a call to log or change. No attribute is known to be required (the Java integration tests
-    create a call with only `phone_number`). """
+    """ Attributes of a call to log or change (vendor's Calls page). No attribute is known to be required (the Java
+    integration tests create a call with only `phone_number`). """
     meta: CallRequestMeta | Unset = UNSET
     """ Optional `meta` of a call request envelope; a `type` that is sent must be `call` (see zendesk-sell-2.3 on
     `RequestMeta`). """

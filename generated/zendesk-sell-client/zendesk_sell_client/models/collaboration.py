@@ -15,7 +15,11 @@ T = TypeVar("T", bound="Collaboration")
 
 @_attrs_define
 class Collaboration:
-    """A user collaborating on a record (known from the Java client and Airbyte)."""
+    """A user collaborating on a record. The v2 endpoints are known from the Java client and Airbyte; the object's
+    attributes are documented on the vendor's Firehose collaborations page (id, creator_id, collaborator_id,
+    resource_id, resource_type, created_at).
+
+    """
 
     id: int
     """ Unique identifier of the collaboration. """

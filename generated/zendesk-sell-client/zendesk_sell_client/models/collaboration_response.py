@@ -20,7 +20,9 @@ class CollaborationResponse:
     """Single-resource envelope holding a collaboration."""
 
     data: Collaboration
-    """ A user collaborating on a record (known from the Java client and Airbyte). """
+    """ A user collaborating on a record. The v2 endpoints are known from the Java client and Airbyte; the object's
+    attributes are documented on the vendor's Firehose collaborations page (id, creator_id, collaborator_id,
+    resource_id, resource_type, created_at). """
     meta: ResourceMeta
     """ `meta` of a single-resource envelope. `type` is the singular resource name (`contact`, `deal`, `lead`,
     `note`, `task`, `tag`, `source`, `user`, `account`, `stage`, `pipeline`, `product`, `associated_contact`,

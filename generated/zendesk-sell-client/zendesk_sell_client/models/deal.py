@@ -63,6 +63,9 @@ class Deal:
     """ Win likelihood in percent set by hand, overriding the stage's likelihood. """
     added_at: datetime.datetime | None | Unset = UNSET
     """ When the deal was started. """
+    added_on: datetime.datetime | None | Unset = UNSET
+    """ Same value as `added_at`, under the name the official clients' Deal models read and write (basecrm-
+    python/-ruby/-java/-php); not in the docs. """
     associated_contacts: EmbeddedAssociatedContacts | Unset = UNSET
     """ The deal's associated contacts, present only when requested with `includes=associated_contacts`. """
     tags: list[str] | Unset = UNSET
@@ -170,6 +173,14 @@ class Deal:
         else:
             added_at = self.added_at
 
+        added_on: None | str | Unset
+        if isinstance(self.added_on, Unset):
+            added_on = UNSET
+        elif isinstance(self.added_on, datetime.datetime):
+            added_on = self.added_on.isoformat()
+        else:
+            added_on = self.added_on
+
         associated_contacts: dict[str, Any] | Unset = UNSET
         if not isinstance(self.associated_contacts, Unset):
             associated_contacts = self.associated_contacts.to_dict()
@@ -235,6 +246,8 @@ class Deal:
             field_dict["customized_win_likelihood"] = customized_win_likelihood
         if added_at is not UNSET:
             field_dict["added_at"] = added_at
+        if added_on is not UNSET:
+            field_dict["added_on"] = added_on
         if associated_contacts is not UNSET:
             field_dict["associated_contacts"] = associated_contacts
         if tags is not UNSET:
@@ -401,6 +414,23 @@ class Deal:
 
         added_at = _parse_added_at(d.pop("added_at", UNSET))
 
+        def _parse_added_on(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                added_on_type_0 = datetime.datetime.fromisoformat(data)
+
+                return added_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        added_on = _parse_added_on(d.pop("added_on", UNSET))
+
         _associated_contacts = d.pop("associated_contacts", UNSET)
         associated_contacts: EmbeddedAssociatedContacts | Unset
         if isinstance(_associated_contacts, Unset):
@@ -452,6 +482,7 @@ class Deal:
             estimated_close_date=estimated_close_date,
             customized_win_likelihood=customized_win_likelihood,
             added_at=added_at,
+            added_on=added_on,
             associated_contacts=associated_contacts,
             tags=tags,
             custom_fields=custom_fields,

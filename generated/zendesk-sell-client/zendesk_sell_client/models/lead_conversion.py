@@ -15,8 +15,8 @@ T = TypeVar("T", bound="LeadConversion")
 
 @_attrs_define
 class LeadConversion:
-    """Record of a lead converted into an individual, an organization and possibly a deal. Known only from Airbyte's
-    `lead_conversions` stream.
+    """Record of a lead converted into an individual, an organization and possibly a deal; every attribute is read-only
+    (vendor's Lead Conversions page).
 
     """
 

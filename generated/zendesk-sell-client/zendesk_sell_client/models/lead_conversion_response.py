@@ -17,11 +17,14 @@ T = TypeVar("T", bound="LeadConversionResponse")
 
 @_attrs_define
 class LeadConversionResponse:
-    """Envelope of one lead conversion (collection item)."""
+    """Envelope of one lead conversion (collection item, or a conversion's answer; its meta type `lead_conversion` is
+    inferred from the other resources).
+
+    """
 
     data: LeadConversion
-    """ Record of a lead converted into an individual, an organization and possibly a deal. Known only from
-    Airbyte's `lead_conversions` stream. """
+    """ Record of a lead converted into an individual, an organization and possibly a deal; every attribute is read-
+    only (vendor's Lead Conversions page). """
     meta: ResourceMeta
     """ `meta` of a single-resource envelope. `type` is the singular resource name (`contact`, `deal`, `lead`,
     `note`, `task`, `tag`, `source`, `user`, `account`, `stage`, `pipeline`, `product`, `associated_contact`,

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.enrollable_resource_type import EnrollableResourceType, check_enrollable_resource_type
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SequenceEnrollmentCreate")
 
 
 @_attrs_define
 class SequenceEnrollmentCreate:
-    """Enroll a lead or contact into a sequence. The attribute names are inferred from the enrollment's fields (`sequence`
-    embeds the sequence; a create names it by `sequence_id`).
+    """Enroll a lead or contact into a sequence: the keys the official Zapier app sends (`actor_id`, optional, is the user
+    the e-mails and tasks run as; default the caller).
 
     """
 
@@ -24,6 +25,8 @@ class SequenceEnrollmentCreate:
     """ Type of a record that can be enrolled into a sequence. """
     resource_id: int
     """ Id of the record to enroll. """
+    actor_id: int | None | Unset = UNSET
+    """ User the sequence runs as. """
 
     def to_dict(self) -> dict[str, Any]:
         sequence_id = self.sequence_id
@@ -31,6 +34,12 @@ class SequenceEnrollmentCreate:
         resource_type: str = self.resource_type
 
         resource_id = self.resource_id
+
+        actor_id: int | None | Unset
+        if isinstance(self.actor_id, Unset):
+            actor_id = UNSET
+        else:
+            actor_id = self.actor_id
 
         field_dict: dict[str, Any] = {}
 
@@ -41,6 +50,8 @@ class SequenceEnrollmentCreate:
                 "resource_id": resource_id,
             }
         )
+        if actor_id is not UNSET:
+            field_dict["actor_id"] = actor_id
 
         return field_dict
 
@@ -53,10 +64,20 @@ class SequenceEnrollmentCreate:
 
         resource_id = d.pop("resource_id")
 
+        def _parse_actor_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        actor_id = _parse_actor_id(d.pop("actor_id", UNSET))
+
         sequence_enrollment_create = cls(
             sequence_id=sequence_id,
             resource_type=resource_type,
             resource_id=resource_id,
+            actor_id=actor_id,
         )
 
         return sequence_enrollment_create

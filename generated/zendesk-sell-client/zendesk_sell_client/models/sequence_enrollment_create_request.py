@@ -22,8 +22,8 @@ class SequenceEnrollmentCreateRequest:
     """Request envelope enrolling a record into a sequence."""
 
     data: SequenceEnrollmentCreate
-    """ Enroll a lead or contact into a sequence. The attribute names are inferred from the enrollment's fields
-    (`sequence` embeds the sequence; a create names it by `sequence_id`). """
+    """ Enroll a lead or contact into a sequence: the keys the official Zapier app sends (`actor_id`, optional, is
+    the user the e-mails and tasks run as; default the caller). """
     meta: SequenceEnrollmentRequestMeta | Unset = UNSET
     """ Optional `meta` of a sequence enrollment request envelope; a `type` that is sent must be
     `sequence_enrollment` (see zendesk-sell-2.3 on `RequestMeta`). """

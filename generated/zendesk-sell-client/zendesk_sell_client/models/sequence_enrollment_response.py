@@ -20,7 +20,8 @@ class SequenceEnrollmentResponse:
     """Single-resource envelope holding a sequence enrollment."""
 
     data: SequenceEnrollment
-    """ Enrollment of a lead or contact into a sequence (known from the official Zapier app). """
+    """ Enrollment of a lead or contact into a sequence (vendor's Sequence Enrollments page; the attribute set is
+    the official Zapier app's fixture). """
     meta: ResourceMeta
     """ `meta` of a single-resource envelope. `type` is the singular resource name (`contact`, `deal`, `lead`,
     `note`, `task`, `tag`, `source`, `user`, `account`, `stage`, `pipeline`, `product`, `associated_contact`,

@@ -20,8 +20,8 @@ class SequenceResponse:
     """Envelope of one sequence."""
 
     data: Sequence
-    """ A sales-engagement sequence (known from the official Zapier app, which reads only its id and name; other
-    attributes are passed through). """
+    """ A sales-engagement sequence (Reach add-on), as the official Zapier app's fixtures show it: its steps and who
+    made it. """
     meta: ResourceMeta
     """ `meta` of a single-resource envelope. `type` is the singular resource name (`contact`, `deal`, `lead`,
     `note`, `task`, `tag`, `source`, `user`, `account`, `stage`, `pipeline`, `product`, `associated_contact`,

@@ -23,6 +23,9 @@ class Source:
     """ Id of the user who created the source. """
     name: str | Unset = UNSET
     """ Name of the source. """
+    resource_type: str | Unset = UNSET
+    """ Always `deal` for a legacy source. The Firehose `sources` stream documents the same object with
+    `resource_type: deal`; the official clients' Source models carry it. """
     created_at: datetime.datetime | Unset = UNSET
     """ When the source was created. """
     updated_at: datetime.datetime | Unset = UNSET
@@ -35,6 +38,8 @@ class Source:
         creator_id = self.creator_id
 
         name = self.name
+
+        resource_type = self.resource_type
 
         created_at: str | Unset = UNSET
         if not isinstance(self.created_at, Unset):
@@ -55,6 +60,8 @@ class Source:
             field_dict["creator_id"] = creator_id
         if name is not UNSET:
             field_dict["name"] = name
+        if resource_type is not UNSET:
+            field_dict["resource_type"] = resource_type
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
         if updated_at is not UNSET:
@@ -70,6 +77,8 @@ class Source:
         creator_id = d.pop("creator_id", UNSET)
 
         name = d.pop("name", UNSET)
+
+        resource_type = d.pop("resource_type", UNSET)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -89,6 +98,7 @@ class Source:
             id=id,
             creator_id=creator_id,
             name=name,
+            resource_type=resource_type,
             created_at=created_at,
             updated_at=updated_at,
         )

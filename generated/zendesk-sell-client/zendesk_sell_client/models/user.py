@@ -51,8 +51,9 @@ class User:
     """ Id of the user's manager. """
     timezone: None | str | Unset = UNSET
     """ Time zone as `UTC(+|-)hh:mm`; the account's time zone when not set. """
-    zendesk_user_id: None | str | Unset = UNSET
-    """ Id of the matching Zendesk user. """
+    zendesk_user_id: int | None | str | Unset = UNSET
+    """ Id of the matching Zendesk user: a string in the docs-derived schema, a number in the official clients' User
+    models (Java `Long`); both are accepted. """
     identity_type: UserIdentityType | Unset = UNSET
     """ Whether the user is a person or an integration. """
     system_tags: list[str] | Unset = UNSET
@@ -129,7 +130,7 @@ class User:
         else:
             timezone = self.timezone
 
-        zendesk_user_id: None | str | Unset
+        zendesk_user_id: int | None | str | Unset
         if isinstance(self.zendesk_user_id, Unset):
             zendesk_user_id = UNSET
         else:
@@ -305,12 +306,12 @@ class User:
 
         timezone = _parse_timezone(d.pop("timezone", UNSET))
 
-        def _parse_zendesk_user_id(data: object) -> None | str | Unset:
+        def _parse_zendesk_user_id(data: object) -> int | None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            return cast(int | None | str | Unset, data)
 
         zendesk_user_id = _parse_zendesk_user_id(d.pop("zendesk_user_id", UNSET))
 

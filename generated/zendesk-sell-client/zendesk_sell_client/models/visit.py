@@ -15,8 +15,8 @@ T = TypeVar("T", bound="Visit")
 
 @_attrs_define
 class Visit:
-    """A visit of a sales rep to a lead's or contact's address (read-only; known from the Ruby and Java clients and
-    Airbyte).
+    """A visit of a sales rep to a lead's or contact's address (read-only). The v2 endpoint is known from the Ruby and Java
+    clients and Airbyte; the object is documented on the vendor's Firehose visits page.
 
     """
 

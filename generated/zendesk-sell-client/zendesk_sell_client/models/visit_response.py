@@ -20,8 +20,8 @@ class VisitResponse:
     """Envelope of one visit (collection item)."""
 
     data: Visit
-    """ A visit of a sales rep to a lead's or contact's address (read-only; known from the Ruby and Java clients and
-    Airbyte). """
+    """ A visit of a sales rep to a lead's or contact's address (read-only). The v2 endpoint is known from the Ruby
+    and Java clients and Airbyte; the object is documented on the vendor's Firehose visits page. """
     meta: ResourceMeta
     """ `meta` of a single-resource envelope. `type` is the singular resource name (`contact`, `deal`, `lead`,
     `note`, `task`, `tag`, `source`, `user`, `account`, `stage`, `pipeline`, `product`, `associated_contact`,

@@ -108,8 +108,8 @@ def sync_detailed(
     """Log a call
 
      Logs a call. No attribute is known to be required (the Java integration tests log one with only
-    `phone_number`). Answers `200` with the new call. Known from the official Ruby and Java clients (and
-    Airbyte).
+    `phone_number`). Answers `200` with the new call. Documented on the vendor's Calls page ("create,
+    read and delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -144,8 +144,8 @@ def sync(
     """Log a call
 
      Logs a call. No attribute is known to be required (the Java integration tests log one with only
-    `phone_number`). Answers `200` with the new call. Known from the official Ruby and Java clients (and
-    Airbyte).
+    `phone_number`). Answers `200` with the new call. Documented on the vendor's Calls page ("create,
+    read and delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -175,8 +175,8 @@ async def asyncio_detailed(
     """Log a call
 
      Logs a call. No attribute is known to be required (the Java integration tests log one with only
-    `phone_number`). Answers `200` with the new call. Known from the official Ruby and Java clients (and
-    Airbyte).
+    `phone_number`). Answers `200` with the new call. Documented on the vendor's Calls page ("create,
+    read and delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -209,8 +209,8 @@ async def asyncio(
     """Log a call
 
      Logs a call. No attribute is known to be required (the Java integration tests log one with only
-    `phone_number`). Answers `200` with the new call. Known from the official Ruby and Java clients (and
-    Airbyte).
+    `phone_number`). Answers `200` with the new call. Documented on the vendor's Calls page ("create,
+    read and delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.

@@ -99,8 +99,9 @@ def sync_detailed(
 ) -> Response[Any | ErrorResponse]:
     """Delete a call
 
-     Deletes the call. This cannot be undone. Answers `204`. Known from the official Ruby and Java
-    clients (and Airbyte).
+     Deletes the call. This cannot be undone. Answers `204`. Documented on the vendor's Calls page
+    ("create, read and delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet
+    §5.3).
 
     Args:
         id (int): Unique identifier of the record.
@@ -134,8 +135,9 @@ def sync(
 ) -> Any | ErrorResponse | None:
     """Delete a call
 
-     Deletes the call. This cannot be undone. Answers `204`. Known from the official Ruby and Java
-    clients (and Airbyte).
+     Deletes the call. This cannot be undone. Answers `204`. Documented on the vendor's Calls page
+    ("create, read and delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet
+    §5.3).
 
     Args:
         id (int): Unique identifier of the record.
@@ -164,8 +166,9 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponse]:
     """Delete a call
 
-     Deletes the call. This cannot be undone. Answers `204`. Known from the official Ruby and Java
-    clients (and Airbyte).
+     Deletes the call. This cannot be undone. Answers `204`. Documented on the vendor's Calls page
+    ("create, read and delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet
+    §5.3).
 
     Args:
         id (int): Unique identifier of the record.
@@ -197,8 +200,9 @@ async def asyncio(
 ) -> Any | ErrorResponse | None:
     """Delete a call
 
-     Deletes the call. This cannot be undone. Answers `204`. Known from the official Ruby and Java
-    clients (and Airbyte).
+     Deletes the call. This cannot be undone. Answers `204`. Documented on the vendor's Calls page
+    ("create, read and delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet
+    §5.3).
 
     Args:
         id (int): Unique identifier of the record.

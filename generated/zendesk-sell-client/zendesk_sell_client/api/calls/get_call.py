@@ -105,7 +105,8 @@ def sync_detailed(
 ) -> Response[CallResponse | ErrorResponse]:
     """Retrieve a call
 
-     Returns one call. Unknown id → `404`. Known from the official Ruby and Java clients (and Airbyte).
+     Returns one call. Unknown id → `404`. Documented on the vendor's Calls page ("create, read and
+    delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         id (int): Unique identifier of the record.
@@ -139,7 +140,8 @@ def sync(
 ) -> CallResponse | ErrorResponse | None:
     """Retrieve a call
 
-     Returns one call. Unknown id → `404`. Known from the official Ruby and Java clients (and Airbyte).
+     Returns one call. Unknown id → `404`. Documented on the vendor's Calls page ("create, read and
+    delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         id (int): Unique identifier of the record.
@@ -168,7 +170,8 @@ async def asyncio_detailed(
 ) -> Response[CallResponse | ErrorResponse]:
     """Retrieve a call
 
-     Returns one call. Unknown id → `404`. Known from the official Ruby and Java clients (and Airbyte).
+     Returns one call. Unknown id → `404`. Documented on the vendor's Calls page ("create, read and
+    delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         id (int): Unique identifier of the record.
@@ -200,7 +203,8 @@ async def asyncio(
 ) -> CallResponse | ErrorResponse | None:
     """Retrieve a call
 
-     Returns one call. Unknown id → `404`. Known from the official Ruby and Java clients (and Airbyte).
+     Returns one call. Unknown id → `404`. Documented on the vendor's Calls page ("create, read and
+    delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         id (int): Unique identifier of the record.

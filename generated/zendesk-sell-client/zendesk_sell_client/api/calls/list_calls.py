@@ -134,8 +134,8 @@ def sync_detailed(
     """List calls
 
      Returns logged calls, a page at a time, always ordered by `made_at` descending (no `sort_by`). Give
-    `resource_type` and `resource_id` together. Known from the official Ruby and Java clients (and
-    Airbyte).
+    `resource_type` and `resource_id` together. Documented on the vendor's Calls page ("create, read and
+    delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
@@ -186,8 +186,8 @@ def sync(
     """List calls
 
      Returns logged calls, a page at a time, always ordered by `made_at` descending (no `sort_by`). Give
-    `resource_type` and `resource_id` together. Known from the official Ruby and Java clients (and
-    Airbyte).
+    `resource_type` and `resource_id` together. Documented on the vendor's Calls page ("create, read and
+    delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
@@ -233,8 +233,8 @@ async def asyncio_detailed(
     """List calls
 
      Returns logged calls, a page at a time, always ordered by `made_at` descending (no `sort_by`). Give
-    `resource_type` and `resource_id` together. Known from the official Ruby and Java clients (and
-    Airbyte).
+    `resource_type` and `resource_id` together. Documented on the vendor's Calls page ("create, read and
+    delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
@@ -283,8 +283,8 @@ async def asyncio(
     """List calls
 
      Returns logged calls, a page at a time, always ordered by `made_at` descending (no `sort_by`). Give
-    `resource_type` and `resource_id` together. Known from the official Ruby and Java clients (and
-    Airbyte).
+    `resource_type` and `resource_id` together. Documented on the vendor's Calls page ("create, read and
+    delete"; developers.getbase.com/docs/rest/reference/calls, companion fact sheet §5.3).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.

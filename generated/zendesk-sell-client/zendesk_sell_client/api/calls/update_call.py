@@ -118,7 +118,7 @@ def sync_detailed(
     """Update a call
 
      Partial update of the call. Answers `200` with the whole call. Known from the official Ruby and Java
-    clients (and Airbyte).
+    clients (and Airbyte); the vendor's Calls page lists create, read and delete only.
 
     Args:
         id (int): Unique identifier of the record.
@@ -156,7 +156,7 @@ def sync(
     """Update a call
 
      Partial update of the call. Answers `200` with the whole call. Known from the official Ruby and Java
-    clients (and Airbyte).
+    clients (and Airbyte); the vendor's Calls page lists create, read and delete only.
 
     Args:
         id (int): Unique identifier of the record.
@@ -189,7 +189,7 @@ async def asyncio_detailed(
     """Update a call
 
      Partial update of the call. Answers `200` with the whole call. Known from the official Ruby and Java
-    clients (and Airbyte).
+    clients (and Airbyte); the vendor's Calls page lists create, read and delete only.
 
     Args:
         id (int): Unique identifier of the record.
@@ -225,7 +225,7 @@ async def asyncio(
     """Update a call
 
      Partial update of the call. Answers `200` with the whole call. Known from the official Ruby and Java
-    clients (and Airbyte).
+    clients (and Airbyte); the vendor's Calls page lists create, read and delete only.
 
     Args:
         id (int): Unique identifier of the record.

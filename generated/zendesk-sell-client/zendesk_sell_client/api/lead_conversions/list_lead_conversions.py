@@ -15,8 +15,12 @@ def _get_kwargs(
     *,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
-    sort_by: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     ids: list[int] | Unset = UNSET,
+    lead_id: int | Unset = UNSET,
+    individual_id: int | Unset = UNSET,
+    organization_id: int | Unset = UNSET,
+    deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -29,13 +33,21 @@ def _get_kwargs(
 
     params["per_page"] = per_page
 
-    params["sort_by"] = sort_by
+    params["cursor"] = cursor
 
     json_ids: list[int] | Unset = UNSET
     if not isinstance(ids, Unset):
         json_ids = ids
 
     params["ids"] = ",".join(str(item) for item in json_ids) if isinstance(json_ids, list) else json_ids
+
+    params["lead_id"] = lead_id
+
+    params["individual_id"] = individual_id
+
+    params["organization_id"] = organization_id
+
+    params["deal_id"] = deal_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -114,21 +126,32 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
-    sort_by: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     ids: list[int] | Unset = UNSET,
+    lead_id: int | Unset = UNSET,
+    individual_id: int | Unset = UNSET,
+    organization_id: int | Unset = UNSET,
+    deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LeadConversionCollection]:
     """List lead conversions
 
-     Returns records of converted leads (the contacts and deal each conversion created), a page at a
-    time. Known only from Airbyte's `lead_conversions` stream; no client covers it, so the path `GET
-    /v2/lead_conversions` and its parameters are inferred from the API's conventions.
+     Returns records of converted leads (the contacts and deal each conversion created), always sorted by
+    id descending. Look conversions up by the lead or by what they created (`lead_id`, `individual_id`,
+    `organization_id`, `deal_id`). `page` goes up to 50 and `per_page` up to 200; to read further follow
+    `meta.links.next_page`, which carries a `cursor` and is present only while more records exist.
+    Documented on the vendor's Lead Conversions page (developer.zendesk.com/api-reference/sales-
+    crm/resources/lead-conversions). The `ids` filter every collection takes is accepted too.
 
     Args:
-        page (int | Unset): 1-based page number. Default: 1.
-        per_page (int | Unset): Records per page (1..100). Default: 25.
-        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        page (int | Unset): 1-based page number (max 50). Default: 1.
+        per_page (int | Unset): Page size (1..200). Default: 25.
+        cursor (str | Unset): Opaque pagination token.
         ids (list[int] | Unset): Record ids, sent comma-joined.
+        lead_id (int | Unset): Lead id.
+        individual_id (int | Unset): Contact (individual) id.
+        organization_id (int | Unset): Contact (organization) id.
+        deal_id (int | Unset): Deal id.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -142,8 +165,12 @@ def sync_detailed(
     kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
-        sort_by=sort_by,
+        cursor=cursor,
         ids=ids,
+        lead_id=lead_id,
+        individual_id=individual_id,
+        organization_id=organization_id,
+        deal_id=deal_id,
         accept_language=accept_language,
     )
 
@@ -159,21 +186,32 @@ def sync(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
-    sort_by: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     ids: list[int] | Unset = UNSET,
+    lead_id: int | Unset = UNSET,
+    individual_id: int | Unset = UNSET,
+    organization_id: int | Unset = UNSET,
+    deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LeadConversionCollection | None:
     """List lead conversions
 
-     Returns records of converted leads (the contacts and deal each conversion created), a page at a
-    time. Known only from Airbyte's `lead_conversions` stream; no client covers it, so the path `GET
-    /v2/lead_conversions` and its parameters are inferred from the API's conventions.
+     Returns records of converted leads (the contacts and deal each conversion created), always sorted by
+    id descending. Look conversions up by the lead or by what they created (`lead_id`, `individual_id`,
+    `organization_id`, `deal_id`). `page` goes up to 50 and `per_page` up to 200; to read further follow
+    `meta.links.next_page`, which carries a `cursor` and is present only while more records exist.
+    Documented on the vendor's Lead Conversions page (developer.zendesk.com/api-reference/sales-
+    crm/resources/lead-conversions). The `ids` filter every collection takes is accepted too.
 
     Args:
-        page (int | Unset): 1-based page number. Default: 1.
-        per_page (int | Unset): Records per page (1..100). Default: 25.
-        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        page (int | Unset): 1-based page number (max 50). Default: 1.
+        per_page (int | Unset): Page size (1..200). Default: 25.
+        cursor (str | Unset): Opaque pagination token.
         ids (list[int] | Unset): Record ids, sent comma-joined.
+        lead_id (int | Unset): Lead id.
+        individual_id (int | Unset): Contact (individual) id.
+        organization_id (int | Unset): Contact (organization) id.
+        deal_id (int | Unset): Deal id.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -188,8 +226,12 @@ def sync(
         client=client,
         page=page,
         per_page=per_page,
-        sort_by=sort_by,
+        cursor=cursor,
         ids=ids,
+        lead_id=lead_id,
+        individual_id=individual_id,
+        organization_id=organization_id,
+        deal_id=deal_id,
         accept_language=accept_language,
     ).parsed
 
@@ -199,21 +241,32 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
-    sort_by: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     ids: list[int] | Unset = UNSET,
+    lead_id: int | Unset = UNSET,
+    individual_id: int | Unset = UNSET,
+    organization_id: int | Unset = UNSET,
+    deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | LeadConversionCollection]:
     """List lead conversions
 
-     Returns records of converted leads (the contacts and deal each conversion created), a page at a
-    time. Known only from Airbyte's `lead_conversions` stream; no client covers it, so the path `GET
-    /v2/lead_conversions` and its parameters are inferred from the API's conventions.
+     Returns records of converted leads (the contacts and deal each conversion created), always sorted by
+    id descending. Look conversions up by the lead or by what they created (`lead_id`, `individual_id`,
+    `organization_id`, `deal_id`). `page` goes up to 50 and `per_page` up to 200; to read further follow
+    `meta.links.next_page`, which carries a `cursor` and is present only while more records exist.
+    Documented on the vendor's Lead Conversions page (developer.zendesk.com/api-reference/sales-
+    crm/resources/lead-conversions). The `ids` filter every collection takes is accepted too.
 
     Args:
-        page (int | Unset): 1-based page number. Default: 1.
-        per_page (int | Unset): Records per page (1..100). Default: 25.
-        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        page (int | Unset): 1-based page number (max 50). Default: 1.
+        per_page (int | Unset): Page size (1..200). Default: 25.
+        cursor (str | Unset): Opaque pagination token.
         ids (list[int] | Unset): Record ids, sent comma-joined.
+        lead_id (int | Unset): Lead id.
+        individual_id (int | Unset): Contact (individual) id.
+        organization_id (int | Unset): Contact (organization) id.
+        deal_id (int | Unset): Deal id.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -227,8 +280,12 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
-        sort_by=sort_by,
+        cursor=cursor,
         ids=ids,
+        lead_id=lead_id,
+        individual_id=individual_id,
+        organization_id=organization_id,
+        deal_id=deal_id,
         accept_language=accept_language,
     )
 
@@ -242,21 +299,32 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
-    sort_by: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     ids: list[int] | Unset = UNSET,
+    lead_id: int | Unset = UNSET,
+    individual_id: int | Unset = UNSET,
+    organization_id: int | Unset = UNSET,
+    deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | LeadConversionCollection | None:
     """List lead conversions
 
-     Returns records of converted leads (the contacts and deal each conversion created), a page at a
-    time. Known only from Airbyte's `lead_conversions` stream; no client covers it, so the path `GET
-    /v2/lead_conversions` and its parameters are inferred from the API's conventions.
+     Returns records of converted leads (the contacts and deal each conversion created), always sorted by
+    id descending. Look conversions up by the lead or by what they created (`lead_id`, `individual_id`,
+    `organization_id`, `deal_id`). `page` goes up to 50 and `per_page` up to 200; to read further follow
+    `meta.links.next_page`, which carries a `cursor` and is present only while more records exist.
+    Documented on the vendor's Lead Conversions page (developer.zendesk.com/api-reference/sales-
+    crm/resources/lead-conversions). The `ids` filter every collection takes is accepted too.
 
     Args:
-        page (int | Unset): 1-based page number. Default: 1.
-        per_page (int | Unset): Records per page (1..100). Default: 25.
-        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        page (int | Unset): 1-based page number (max 50). Default: 1.
+        per_page (int | Unset): Page size (1..200). Default: 25.
+        cursor (str | Unset): Opaque pagination token.
         ids (list[int] | Unset): Record ids, sent comma-joined.
+        lead_id (int | Unset): Lead id.
+        individual_id (int | Unset): Contact (individual) id.
+        organization_id (int | Unset): Contact (organization) id.
+        deal_id (int | Unset): Deal id.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -272,8 +340,12 @@ async def asyncio(
             client=client,
             page=page,
             per_page=per_page,
-            sort_by=sort_by,
+            cursor=cursor,
             ids=ids,
+            lead_id=lead_id,
+            individual_id=individual_id,
+            organization_id=organization_id,
+            deal_id=deal_id,
             accept_language=accept_language,
         )
     ).parsed
@@ -290,8 +362,12 @@ def iterate(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
-    sort_by: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     ids: list[int] | Unset = UNSET,
+    lead_id: int | Unset = UNSET,
+    individual_id: int | Unset = UNSET,
+    organization_id: int | Unset = UNSET,
+    deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> Iterator[LeadConversionResponse]:
     """Every item of every page, fetched lazily one page at a time.
@@ -306,8 +382,12 @@ def iterate(
             client=client,
             page=page,
             per_page=per_page,
-            sort_by=sort_by,
+            cursor=cursor,
             ids=ids,
+            lead_id=lead_id,
+            individual_id=individual_id,
+            organization_id=organization_id,
+            deal_id=deal_id,
             accept_language=accept_language,
         )
 

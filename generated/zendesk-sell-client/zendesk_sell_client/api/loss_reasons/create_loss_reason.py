@@ -107,8 +107,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Create a loss reason
 
-     Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason. Known
-    from the official Python, Ruby and Java clients.
+     Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason.
+    Documented on the vendor's Loss Reasons page (developer.zendesk.com/api-reference/sales-
+    crm/resources/loss-reasons; companion fact sheet §5.4).
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -142,8 +143,9 @@ def sync(
 ) -> ErrorResponse | LossReasonResponse | None:
     """Create a loss reason
 
-     Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason. Known
-    from the official Python, Ruby and Java clients.
+     Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason.
+    Documented on the vendor's Loss Reasons page (developer.zendesk.com/api-reference/sales-
+    crm/resources/loss-reasons; companion fact sheet §5.4).
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -172,8 +174,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Create a loss reason
 
-     Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason. Known
-    from the official Python, Ruby and Java clients.
+     Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason.
+    Documented on the vendor's Loss Reasons page (developer.zendesk.com/api-reference/sales-
+    crm/resources/loss-reasons; companion fact sheet §5.4).
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -205,8 +208,9 @@ async def asyncio(
 ) -> ErrorResponse | LossReasonResponse | None:
     """Create a loss reason
 
-     Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason. Known
-    from the official Python, Ruby and Java clients.
+     Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason.
+    Documented on the vendor's Loss Reasons page (developer.zendesk.com/api-reference/sales-
+    crm/resources/loss-reasons; companion fact sheet §5.4).
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.

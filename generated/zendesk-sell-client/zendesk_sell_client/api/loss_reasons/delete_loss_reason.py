@@ -99,8 +99,9 @@ def sync_detailed(
 ) -> Response[Any | ErrorResponse]:
     """Delete a loss reason
 
-     Deletes the loss reason. This cannot be undone. Answers `204`. Known from the official Python, Ruby
-    and Java clients.
+     Deletes the loss reason. This cannot be undone. Answers `204`. Documented on the vendor's Loss
+    Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact
+    sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -134,8 +135,9 @@ def sync(
 ) -> Any | ErrorResponse | None:
     """Delete a loss reason
 
-     Deletes the loss reason. This cannot be undone. Answers `204`. Known from the official Python, Ruby
-    and Java clients.
+     Deletes the loss reason. This cannot be undone. Answers `204`. Documented on the vendor's Loss
+    Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact
+    sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -164,8 +166,9 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponse]:
     """Delete a loss reason
 
-     Deletes the loss reason. This cannot be undone. Answers `204`. Known from the official Python, Ruby
-    and Java clients.
+     Deletes the loss reason. This cannot be undone. Answers `204`. Documented on the vendor's Loss
+    Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact
+    sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -197,8 +200,9 @@ async def asyncio(
 ) -> Any | ErrorResponse | None:
     """Delete a loss reason
 
-     Deletes the loss reason. This cannot be undone. Answers `204`. Known from the official Python, Ruby
-    and Java clients.
+     Deletes the loss reason. This cannot be undone. Answers `204`. Documented on the vendor's Loss
+    Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact
+    sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.

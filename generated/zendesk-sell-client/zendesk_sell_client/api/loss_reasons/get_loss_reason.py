@@ -105,7 +105,8 @@ def sync_detailed(
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Retrieve a loss reason
 
-     Returns one loss reason. Unknown id → `404`. Known from the official Python, Ruby and Java clients.
+     Returns one loss reason. Unknown id → `404`. Documented on the vendor's Loss Reasons page
+    (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -139,7 +140,8 @@ def sync(
 ) -> ErrorResponse | LossReasonResponse | None:
     """Retrieve a loss reason
 
-     Returns one loss reason. Unknown id → `404`. Known from the official Python, Ruby and Java clients.
+     Returns one loss reason. Unknown id → `404`. Documented on the vendor's Loss Reasons page
+    (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -168,7 +170,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Retrieve a loss reason
 
-     Returns one loss reason. Unknown id → `404`. Known from the official Python, Ruby and Java clients.
+     Returns one loss reason. Unknown id → `404`. Documented on the vendor's Loss Reasons page
+    (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -200,7 +203,8 @@ async def asyncio(
 ) -> ErrorResponse | LossReasonResponse | None:
     """Retrieve a loss reason
 
-     Returns one loss reason. Unknown id → `404`. Known from the official Python, Ruby and Java clients.
+     Returns one loss reason. Unknown id → `404`. Documented on the vendor's Loss Reasons page
+    (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.

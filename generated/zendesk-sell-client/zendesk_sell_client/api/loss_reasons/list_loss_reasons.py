@@ -124,13 +124,14 @@ def sync_detailed(
 ) -> Response[ErrorResponse | LossReasonCollection]:
     """List loss reasons
 
-     Returns the reasons deals can be lost for, a page at a time. Default order `id:asc`. Known from the
-    official Python, Ruby and Java clients.
+     Returns the reasons deals can be lost for, a page at a time. Default order `id:asc`. Documented on
+    the vendor's Loss Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-
+    reasons; companion fact sheet §5.4).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
-        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        sort_by (str | Unset): `field[:asc|:desc]` with the documented fields.
         ids (list[int] | Unset): Record ids, sent comma-joined.
         name (str | Unset): Exact name to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -171,13 +172,14 @@ def sync(
 ) -> ErrorResponse | LossReasonCollection | None:
     """List loss reasons
 
-     Returns the reasons deals can be lost for, a page at a time. Default order `id:asc`. Known from the
-    official Python, Ruby and Java clients.
+     Returns the reasons deals can be lost for, a page at a time. Default order `id:asc`. Documented on
+    the vendor's Loss Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-
+    reasons; companion fact sheet §5.4).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
-        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        sort_by (str | Unset): `field[:asc|:desc]` with the documented fields.
         ids (list[int] | Unset): Record ids, sent comma-joined.
         name (str | Unset): Exact name to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -213,13 +215,14 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | LossReasonCollection]:
     """List loss reasons
 
-     Returns the reasons deals can be lost for, a page at a time. Default order `id:asc`. Known from the
-    official Python, Ruby and Java clients.
+     Returns the reasons deals can be lost for, a page at a time. Default order `id:asc`. Documented on
+    the vendor's Loss Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-
+    reasons; companion fact sheet §5.4).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
-        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        sort_by (str | Unset): `field[:asc|:desc]` with the documented fields.
         ids (list[int] | Unset): Record ids, sent comma-joined.
         name (str | Unset): Exact name to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -258,13 +261,14 @@ async def asyncio(
 ) -> ErrorResponse | LossReasonCollection | None:
     """List loss reasons
 
-     Returns the reasons deals can be lost for, a page at a time. Default order `id:asc`. Known from the
-    official Python, Ruby and Java clients.
+     Returns the reasons deals can be lost for, a page at a time. Default order `id:asc`. Documented on
+    the vendor's Loss Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-
+    reasons; companion fact sheet §5.4).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
-        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        sort_by (str | Unset): `field[:asc|:desc]` with the documented fields.
         ids (list[int] | Unset): Record ids, sent comma-joined.
         name (str | Unset): Exact name to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.

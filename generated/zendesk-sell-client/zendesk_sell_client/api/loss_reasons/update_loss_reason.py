@@ -117,8 +117,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Update a loss reason
 
-     Renames the loss reason. Answers `200` with the whole reason. Known from the official Python, Ruby
-    and Java clients.
+     Renames the loss reason. Answers `200` with the whole reason. Documented on the vendor's Loss
+    Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact
+    sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -155,8 +156,9 @@ def sync(
 ) -> ErrorResponse | LossReasonResponse | None:
     """Update a loss reason
 
-     Renames the loss reason. Answers `200` with the whole reason. Known from the official Python, Ruby
-    and Java clients.
+     Renames the loss reason. Answers `200` with the whole reason. Documented on the vendor's Loss
+    Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact
+    sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -188,8 +190,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Update a loss reason
 
-     Renames the loss reason. Answers `200` with the whole reason. Known from the official Python, Ruby
-    and Java clients.
+     Renames the loss reason. Answers `200` with the whole reason. Documented on the vendor's Loss
+    Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact
+    sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.
@@ -224,8 +227,9 @@ async def asyncio(
 ) -> ErrorResponse | LossReasonResponse | None:
     """Update a loss reason
 
-     Renames the loss reason. Answers `200` with the whole reason. Known from the official Python, Ruby
-    and Java clients.
+     Renames the loss reason. Answers `200` with the whole reason. Documented on the vendor's Loss
+    Reasons page (developer.zendesk.com/api-reference/sales-crm/resources/loss-reasons; companion fact
+    sheet §5.4).
 
     Args:
         id (int): Unique identifier of the record.

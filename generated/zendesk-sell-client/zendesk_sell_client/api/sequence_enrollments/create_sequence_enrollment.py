@@ -107,10 +107,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | SequenceEnrollmentResponse]:
     """Enroll a record into a sequence
 
-     Enrolls a lead or contact into a sequence. Answers `200` with the enrollment. Known from the
-    official Zendesk Sell Zapier app. The body attribute names are inferred (see
-    `SequenceEnrollmentCreate`). There is no single-enrollment endpoint, so the response links lead to
-    the list.
+     Enrolls a lead or contact into a sequence (needs the Reach add-on). Answers `200` with the
+    enrollment, state `active`. Documented on the vendor's Sequence Enrollments page
+    (developer.zendesk.com/api-reference/sales-crm/resources/sequence-enrollments); the body keys are
+    the official Zapier app's.
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -145,10 +145,10 @@ def sync(
 ) -> ErrorResponse | SequenceEnrollmentResponse | None:
     """Enroll a record into a sequence
 
-     Enrolls a lead or contact into a sequence. Answers `200` with the enrollment. Known from the
-    official Zendesk Sell Zapier app. The body attribute names are inferred (see
-    `SequenceEnrollmentCreate`). There is no single-enrollment endpoint, so the response links lead to
-    the list.
+     Enrolls a lead or contact into a sequence (needs the Reach add-on). Answers `200` with the
+    enrollment, state `active`. Documented on the vendor's Sequence Enrollments page
+    (developer.zendesk.com/api-reference/sales-crm/resources/sequence-enrollments); the body keys are
+    the official Zapier app's.
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -178,10 +178,10 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | SequenceEnrollmentResponse]:
     """Enroll a record into a sequence
 
-     Enrolls a lead or contact into a sequence. Answers `200` with the enrollment. Known from the
-    official Zendesk Sell Zapier app. The body attribute names are inferred (see
-    `SequenceEnrollmentCreate`). There is no single-enrollment endpoint, so the response links lead to
-    the list.
+     Enrolls a lead or contact into a sequence (needs the Reach add-on). Answers `200` with the
+    enrollment, state `active`. Documented on the vendor's Sequence Enrollments page
+    (developer.zendesk.com/api-reference/sales-crm/resources/sequence-enrollments); the body keys are
+    the official Zapier app's.
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
@@ -214,10 +214,10 @@ async def asyncio(
 ) -> ErrorResponse | SequenceEnrollmentResponse | None:
     """Enroll a record into a sequence
 
-     Enrolls a lead or contact into a sequence. Answers `200` with the enrollment. Known from the
-    official Zendesk Sell Zapier app. The body attribute names are inferred (see
-    `SequenceEnrollmentCreate`). There is no single-enrollment endpoint, so the response links lead to
-    the list.
+     Enrolls a lead or contact into a sequence (needs the Reach add-on). Answers `200` with the
+    enrollment, state `active`. Documented on the vendor's Sequence Enrollments page
+    (developer.zendesk.com/api-reference/sales-crm/resources/sequence-enrollments); the body keys are
+    the official Zapier app's.
 
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.

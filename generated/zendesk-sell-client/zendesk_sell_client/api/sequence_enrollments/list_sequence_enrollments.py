@@ -109,7 +109,8 @@ def sync_detailed(
     """List sequence enrollments
 
      Returns enrollments of leads and contacts into sequences, a page at a time. Known from the official
-    Zendesk Sell Zapier app.
+    Zendesk Sell Zapier app (the vendor's Sequence Enrollments page needs the Reach add-on and documents
+    the single enrollment).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
@@ -147,7 +148,8 @@ def sync(
     """List sequence enrollments
 
      Returns enrollments of leads and contacts into sequences, a page at a time. Known from the official
-    Zendesk Sell Zapier app.
+    Zendesk Sell Zapier app (the vendor's Sequence Enrollments page needs the Reach add-on and documents
+    the single enrollment).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
@@ -180,7 +182,8 @@ async def asyncio_detailed(
     """List sequence enrollments
 
      Returns enrollments of leads and contacts into sequences, a page at a time. Known from the official
-    Zendesk Sell Zapier app.
+    Zendesk Sell Zapier app (the vendor's Sequence Enrollments page needs the Reach add-on and documents
+    the single enrollment).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
@@ -216,7 +219,8 @@ async def asyncio(
     """List sequence enrollments
 
      Returns enrollments of leads and contacts into sequences, a page at a time. Known from the official
-    Zendesk Sell Zapier app.
+    Zendesk Sell Zapier app (the vendor's Sequence Enrollments page needs the Reach add-on and documents
+    the single enrollment).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.

@@ -15,6 +15,8 @@ def _get_kwargs(
     *,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -26,6 +28,14 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    params["sort_by"] = sort_by
+
+    json_ids: list[int] | Unset = UNSET
+    if not isinstance(ids, Unset):
+        json_ids = ids
+
+    params["ids"] = ",".join(str(item) for item in json_ids) if isinstance(json_ids, list) else json_ids
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -104,16 +114,21 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | VisitOutcomeCollection]:
     """List visit outcomes
 
-     Returns the possible visit outcomes, a page at a time (read-only). Known from the official Ruby and
+     Returns the possible visit outcomes, a page at a time (read-only), narrowed by `ids` and sorted with
+    `sort_by` as the clients' list options show (default `id:asc`). Known from the official Ruby and
     Java clients (and Airbyte).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
+        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        ids (list[int] | Unset): Record ids, sent comma-joined.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -127,6 +142,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
         accept_language=accept_language,
     )
 
@@ -142,16 +159,21 @@ def sync(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | VisitOutcomeCollection | None:
     """List visit outcomes
 
-     Returns the possible visit outcomes, a page at a time (read-only). Known from the official Ruby and
+     Returns the possible visit outcomes, a page at a time (read-only), narrowed by `ids` and sorted with
+    `sort_by` as the clients' list options show (default `id:asc`). Known from the official Ruby and
     Java clients (and Airbyte).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
+        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        ids (list[int] | Unset): Record ids, sent comma-joined.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -166,6 +188,8 @@ def sync(
         client=client,
         page=page,
         per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
         accept_language=accept_language,
     ).parsed
 
@@ -175,16 +199,21 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> Response[ErrorResponse | VisitOutcomeCollection]:
     """List visit outcomes
 
-     Returns the possible visit outcomes, a page at a time (read-only). Known from the official Ruby and
+     Returns the possible visit outcomes, a page at a time (read-only), narrowed by `ids` and sorted with
+    `sort_by` as the clients' list options show (default `id:asc`). Known from the official Ruby and
     Java clients (and Airbyte).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
+        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        ids (list[int] | Unset): Record ids, sent comma-joined.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -198,6 +227,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
         accept_language=accept_language,
     )
 
@@ -211,16 +242,21 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> ErrorResponse | VisitOutcomeCollection | None:
     """List visit outcomes
 
-     Returns the possible visit outcomes, a page at a time (read-only). Known from the official Ruby and
+     Returns the possible visit outcomes, a page at a time (read-only), narrowed by `ids` and sorted with
+    `sort_by` as the clients' list options show (default `id:asc`). Known from the official Ruby and
     Java clients (and Airbyte).
 
     Args:
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
+        sort_by (str | Unset): Comma-separated `field[:asc|:desc]` criteria.
+        ids (list[int] | Unset): Record ids, sent comma-joined.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
 
     Raises:
@@ -236,6 +272,8 @@ async def asyncio(
             client=client,
             page=page,
             per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
             accept_language=accept_language,
         )
     ).parsed
@@ -252,6 +290,8 @@ def iterate(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
 ) -> Iterator[VisitOutcomeResponse]:
     """Every item of every page, fetched lazily one page at a time.
@@ -266,6 +306,8 @@ def iterate(
             client=client,
             page=page,
             per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
             accept_language=accept_language,
         )
 
