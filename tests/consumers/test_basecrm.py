@@ -157,7 +157,8 @@ def test_boolean_query_parameters_as_the_client_sends_them(client: Any, world: W
     client.deals.update(world.deal.id, {"hot": True})
     hot = client.deals.list(organization_id=world.organization.id, hot=True)
     assert _ids(hot) == {world.deal.id}
-    assert client.deals.list(organization_id=world.organization.id, hot=False) == []
+    cold = client.deals.list(organization_id=world.organization.id, hot=False)
+    assert _ids(cold) == {world.spare_deal.id}
     assert world.organization.id in _ids(client.contacts.list(is_organization=True))
     assert world.person.id not in _ids(client.contacts.list(is_organization=True))
     assert client.stages.list(active=True)
