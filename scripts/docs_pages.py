@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from docs_spec import KINDS, Client, ContractResult, Operation, Vendor
+from evidence import cite
 
 EVIDENCE = Path(__file__).resolve().parent.parent / "docs" / "evidence"  # facts and sources
 MOCK_ROOT = "http://127.0.0.1:8080"  # the snippets' mock address, as in README's quickstart
@@ -442,11 +443,14 @@ def decisions_section(vendor: Vendor) -> str:
         "on something a client must know, each recorded in the spec as an `x-decision`.\n",
     ]
     for d in vendor.decisions:
-        # its evidence anchor (docs/evidence/index.md): `<page>-11.6` -> #<page>-11-6
+        # its evidence anchor (docs/evidence/index.md), resolved as scripts/evidence.py does:
+        # `<page>-11.6` -> <page>.md#<page>-11-6 (Sell's 10N.x -> the companion page's N.x)
         page, _, number = d.id.rpartition("-")
-        anchor = f"{page}.md#{page}-{number.replace('.', '-')}"
+        cited = cite("", 0, d.id, page, number)
         evidence = (
-            f" — [evidence](../evidence/{anchor})" if (EVIDENCE / f"{page}.md").is_file() else ""
+            f" — [evidence](../evidence/{cited.sheet}.md#{cited.anchor})"
+            if (EVIDENCE / f"{cited.sheet}.md").is_file()
+            else ""
         )
         out += [
             f"### {d.id}\n",

@@ -87,6 +87,19 @@ class Citation:
         return f"{self.path}:{self.line}: {self.text!r}"
 
 
+#: Sell sections numbered 100 + N are section N of the companion sheet (Search v3, Firehose v3,
+#: OAuth2, Core extras): the spec's x-decision ids are `zendesk-sell-<section>`, one namespace
+COMPANION = ("zendesk-sell", "zendesk-sell-v3-oauth", 100)
+
+
+def cite(path: str, line: int, text: str, sheet: str | None, number: str) -> Citation:
+    vendor, companion, offset = COMPANION
+    head, _, tail = number.partition(".")
+    if sheet == vendor and head.isdigit() and int(head) > offset:
+        sheet, number = companion, str(int(head) - offset) + (f".{tail}" if tail else "")
+    return Citation(path, line, text, sheet, number)
+
+
 def numbers(text: str) -> list[str]:
     """The dotted numbers of one citation match: `10 #6` -> `10.6`; in a range `5.11-12` the
     second number replaces the tail of the first (`5.12`)."""
@@ -141,7 +154,7 @@ def citations_in_text(path: str, text: str) -> Iterator[Citation]:
     explicit_spans = []
     for match in EXPLICIT.finditer(text):
         explicit_spans.append(match.span())
-        yield Citation(path, line_of(match.start()), match[0], match["sheet"], match["number"])
+        yield cite(path, line_of(match.start()), match[0], match["sheet"], match["number"])
     for match in CITATION.finditer(text):
         if any(a <= match.start() < b for a, b in explicit_spans):
             continue
@@ -151,7 +164,7 @@ def citations_in_text(path: str, text: str) -> Iterator[Citation]:
             below = [slug for offset, slug in mentions if offset > match.end()]
             sheet = above[-1] if above else below[0] if below else None
         for number in numbers(match["numbers"]):
-            yield Citation(path, line_of(match.start()), match[0].strip(), sheet, number)
+            yield cite(path, line_of(match.start()), match[0].strip(), sheet, number)
 
 
 def spec_citations(spec: Path, root: Path = ROOT) -> Iterator[Citation]:
@@ -174,7 +187,7 @@ def spec_citations(spec: Path, root: Path = ROOT) -> Iterator[Citation]:
         if sheet not in SHEETS or not re.fullmatch(r"\d+(?:\.\d+)*", number):
             sheet, number = vendor.slug, decision.id  # unresolvable: reported with its id
         text = f"x-decision {decision.id} ({decision.where})"
-        yield Citation(path, line_of(f"id: {decision.id}"), text, sheet, number)
+        yield cite(path, line_of(f"id: {decision.id}"), text, sheet, number)
 
 
 def find_citations(root: Path = ROOT) -> list[Citation]:

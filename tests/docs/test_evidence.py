@@ -17,7 +17,15 @@ import pytest
 import yaml
 from docs_pages import decisions_section, provenance_section
 from docs_spec import load_vendors
-from evidence import Citation, anchors, citations_in_text, find_citations, numbers, unresolved
+from evidence import (
+    Citation,
+    anchors,
+    citations_in_text,
+    cite,
+    find_citations,
+    numbers,
+    unresolved,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {sheet: evidence.EVIDENCE / f"{sheet}.md" for sheet in evidence.SHEETS}
@@ -218,7 +226,16 @@ def test_vendor_pages_link_every_decision_and_fact_sheet_to_its_evidence() -> No
         decisions = decisions_section(vendor)
         for d in vendor.decisions:
             page, _, number = d.id.rpartition("-")
-            assert (
-                f"[evidence](../evidence/{page}.md#{page}-{number.replace('.', '-')})" in decisions
-            )
+            cited = cite("", 0, d.id, page, number)  # Sell's 10N.x live on the companion page
+            assert f"[evidence](../evidence/{cited.sheet}.md#{cited.anchor})" in decisions
         assert f"(../evidence/{vendor.slug}.md)" in provenance_section(vendor)
+
+
+def test_sell_sections_past_100_are_the_companion_sheets() -> None:
+    """`zendesk-sell-106.1` (x-decision) and `§102` (spec comment) cite the Search v3 /
+    Firehose v3 / OAuth2 sheet, section 6.1 and 2."""
+    assert cite("", 0, "", "zendesk-sell", "106.1").target == (
+        "docs/evidence/zendesk-sell-v3-oauth.md#zendesk-sell-v3-oauth-6-1"
+    )
+    assert cite("", 0, "", "zendesk-sell", "102").anchor == "zendesk-sell-v3-oauth-2"
+    assert cite("", 0, "", "zendesk-sell", "10.2").sheet == "zendesk-sell"

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/bantam-live.yaml"
-SPEC_SHA256 = "3bf1a9dc444ef45b77a84f9512affed086a2dc1efad19f55b54142bde5991095"
+SPEC_SHA256 = "ce7d5a7ad23bc2f0748d2c390f5b8e6a904f7ab8fdfb8f0a774126c17181d3d5"
 API_VERSION = "2010.2"
 PACKAGE_VERSION = "2010.2.0"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/clevertim.yaml"
-SPEC_SHA256 = "2a60fb9548f8cbf4702c0f7bfa669b5f1f227a086ffbb8680f7da39c7848c84f"
+SPEC_SHA256 = "c4c71589abdb10b7b52a20fd7f36ecc4ce51fe80090819c75e446d17e8a0eae5"
 API_VERSION = "2012-11.1"
 PACKAGE_VERSION = "2012.11.1.0"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/relenta.yaml"
-SPEC_SHA256 = "64d6b0960194b0d8038795895a705fe50c875b9a2dd37025bbcd150f7d8c1f3d"
+SPEC_SHA256 = "de5a558cfc5d279c73147a4edaaf46776f94079102f4fe7373b0671969dea165"
 API_VERSION = "v3.1"
 PACKAGE_VERSION = "3.1.0"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "92365c24622e36a453c7d1d5c820b5534bdd77a171efb0d36368b53f25c166aa"
+SPEC_SHA256 = "3f777f7d4e63e32af789ec7f0578cda7072f8c6190dd3c93bfb2d37bf3f0196b"
 API_VERSION = "v2.2"
 PACKAGE_VERSION = "2.2.0"
 GENERATOR = "openapi-python-client 0.29.1"

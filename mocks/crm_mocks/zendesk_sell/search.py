@@ -58,7 +58,9 @@ COMMON = {
 }
 OWNER = {
     "owner_id": _a("owner_id", "integer"),
-    "owner": Attr(None, "object", filter=False, sort=False),  # {id, name} (§2.5)
+    "owner": Attr(
+        None, "object", filter=False, sort=False
+    ),  # {id, name}: evidence: zendesk-sell-v3-oauth#2.5
 }
 
 
@@ -92,7 +94,8 @@ RESOURCES: dict[str, Searchable] = {
             "mobile": _a("mobile", "string"),
             "title": _a("title", "string"),
             "industry": _a("industry", "string"),
-            # British spelling in Search, `is_organization` in v2 (§2.7, §6)
+            # British spelling in Search, `is_organization` in v2
+            # (evidence: zendesk-sell-v3-oauth#6.4)
             "is_organisation": _a("is_organization", "boolean"),
             "contact_id": _a("contact_id", "integer"),
             "customer_status": _a("customer_status", "string"),

@@ -384,7 +384,7 @@ def test_source_names_are_unique(sell: Sell) -> None:
     assert (response.status_code, error_of(response)["code"]) == (422, "already_exists")
     lead_source = sell.create("/lead_sources", {"name": "Newsletter"})
     assert lead_source["resource_type"] == "lead"
-    # a legacy source is a deal source (companion sheet §3.4: the Firehose sources stream)
+    # a legacy source is a deal source (evidence: zendesk-sell-v3-oauth#3.4, the sources stream)
     assert sell.items("/sources", name="Newsletter")[0]["resource_type"] == "deal"
     assert sell.items("/deal_sources", name="Newsletter")[0]["resource_type"] == "deal"
     assert sell.get("/sources", params={"name": "Newsletter"}).json()["items"][0]["meta"] == {
