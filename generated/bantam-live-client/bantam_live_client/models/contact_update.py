@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ContactUpdate")
 
 
+@readable_repr
 @_attrs_define
 class ContactUpdate:
     """Field updates (documented): any subset of the contact's keys; only the keys sent change. Inferred, not documented:

@@ -7,11 +7,13 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Organization")
 
 
+@readable_repr
 @_attrs_define
 class Organization:
     """A contact of `type` `Organization` (a company) as returned by the server."""

@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OrganizationFields")
 
 
+@readable_repr
 @_attrs_define
 class OrganizationFields:
     """Keys of a company beyond the shared ones. The only one described, `name`, is an inferred key name."""

@@ -7,11 +7,13 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Person")
 
 
+@readable_repr
 @_attrs_define
 class Person:
     """A contact of `type` `Person` as returned by the server."""

@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CommentCreate")
 
 
+@readable_repr
 @_attrs_define
 class CommentCreate:
     """POST body of a comment: the text plus exactly one parent, a note (`nid`) or a task (`tid`); `{}` is rejected with

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.customer_type import CustomerType, check_customer_type
 from ..types import UNSET, Unset
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Company")
 
 
+@readable_repr
 @_attrs_define
 class Company:
     """A company (`is_company` true). Companies are "customers" like contacts and share their id space; `cphoto` is the

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.note_type import NoteType, check_note_type
 from ..models.sms_delivery_status import SmsDeliveryStatus, check_sms_delivery_status
 from ..types import UNSET, Unset
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Note")
 
 
+@readable_repr
 @_attrs_define
 class Note:
     """A note (plain, e-mail or SMS) attached to customers, a case or an opportunity."""

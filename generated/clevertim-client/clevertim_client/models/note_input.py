@@ -7,12 +7,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.note_input_type import NoteInputType, check_note_input_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NoteInput")
 
 
+@readable_repr
 @_attrs_define
 class NoteInput:
     """The PUT body of a note (merge: only the keys sent change). `cust` may be one id or an array of ids. Unlisted keys

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OpportunityCreate")
 
 
+@readable_repr
 @_attrs_define
 class OpportunityCreate:
     """POST body of an opportunity. At a minimum provide a non-empty `name` (the doc page's "provide either the first name

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_recurrence import TaskRecurrence, check_task_recurrence
 from ..models.task_type import TaskType, check_task_type
 from ..types import UNSET, Unset
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TaskCreate")
 
 
+@readable_repr
 @_attrs_define
 class TaskCreate:
     """POST body of a task. At a minimum provide a non-empty `name`; `{"name": ""}` is rejected with 400."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_recurrence import TaskRecurrence, check_task_recurrence
 from ..models.task_type import TaskType, check_task_type
 from ..types import UNSET, Unset
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TaskInput")
 
 
+@readable_repr
 @_attrs_define
 class TaskInput:
     """The PUT body of a task (merge: only the keys sent change): the task fields plus `opportunity` as an input alias of

@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Visibility")
 
 
+@readable_repr
 @_attrs_define
 class Visibility:
     """Who can see an item (shown by the Python client): if `is_private`, only the user `puser`; otherwise, if `gid` is not

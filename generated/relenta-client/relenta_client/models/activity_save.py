@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ActivitySave")
 
 
+@readable_repr
 @_attrs_define
 class ActivitySave:
     """Body of activity.save.json: the activity list shape. Without `id` an activity is created,

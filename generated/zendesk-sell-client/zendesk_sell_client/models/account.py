@@ -8,12 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.account_time_format import AccountTimeFormat, check_account_time_format
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Account")
 
 
+@readable_repr
 @_attrs_define
 class Account:
     """The account of the access token's owner."""

@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Call")
 
 
+@readable_repr
 @_attrs_define
 class Call:
     """A logged phone call (known from the Ruby and Java clients and Airbyte). The Ruby model misspells `updated_at` and

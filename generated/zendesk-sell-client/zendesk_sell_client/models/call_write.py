@@ -7,12 +7,14 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.communication_resource_type import CommunicationResourceType, check_communication_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CallWrite")
 
 
+@readable_repr
 @_attrs_define
 class CallWrite:
     """Attributes of a call to log or change. No attribute is known to be required (the Java integration tests create a

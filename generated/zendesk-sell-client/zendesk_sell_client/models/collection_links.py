@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollectionLinks")
 
 
+@readable_repr
 @_attrs_define
 class CollectionLinks:
     """Navigation links of a page. Links that do not apply are left out (the last page has no `next_page`, an empty page

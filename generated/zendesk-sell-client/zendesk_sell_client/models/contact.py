@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.customer_status import CustomerStatus, check_customer_status
 from ..models.prospect_status import ProspectStatus, check_prospect_status
 from ..types import UNSET, Unset
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Contact")
 
 
+@readable_repr
 @_attrs_define
 class Contact:
     """A person (individual, `is_organization: false`) or a company (organization, `is_organization: true`). Individuals

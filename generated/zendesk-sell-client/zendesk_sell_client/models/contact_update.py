@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.customer_status import CustomerStatus, check_customer_status
 from ..models.prospect_status import ProspectStatus, check_prospect_status
 from ..types import UNSET, Unset
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContactUpdate")
 
 
+@readable_repr
 @_attrs_define
 class ContactUpdate:
     """Attributes to change (partial update: only what is sent changes; `tags` replace the whole set). `is_organization`

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DealUpdate")
 
 
+@readable_repr
 @_attrs_define
 class DealUpdate:
     """Attributes to change (partial update; `tags` replace the whole set)."""

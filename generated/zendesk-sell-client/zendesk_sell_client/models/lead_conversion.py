@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadConversion")
 
 
+@readable_repr
 @_attrs_define
 class LeadConversion:
     """Record of a lead converted into an individual, an organization and possibly a deal. Known only from Airbyte's

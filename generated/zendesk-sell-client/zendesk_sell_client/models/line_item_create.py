@@ -6,11 +6,13 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LineItemCreate")
 
 
+@readable_repr
 @_attrs_define
 class LineItemCreate:
     """A product to add to the order (the official clients' writable set). `currency` is required; `product_id` names an

@@ -6,9 +6,12 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="PriceInput")
 
 
+@readable_repr
 @_attrs_define
 class PriceInput:
     """Price of a product in one currency (request form; the amount may be a number or a decimal string)."""

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProductCreate")
 
 
+@readable_repr
 @_attrs_define
 class ProductCreate:
     """A new product. `max_discount` above 100 gives `422` `incorrect_value` at `/data/max_discount`. Only `name` is

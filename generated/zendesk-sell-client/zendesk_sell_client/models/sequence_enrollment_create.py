@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.enrollable_resource_type import EnrollableResourceType, check_enrollable_resource_type
 
 T = TypeVar("T", bound="SequenceEnrollmentCreate")
 
 
+@readable_repr
 @_attrs_define
 class SequenceEnrollmentCreate:
     """Enroll a lead or contact into a sequence. The attribute names are inferred from the enrollment's fields (`sequence`

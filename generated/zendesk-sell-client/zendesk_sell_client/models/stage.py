@@ -8,12 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.stage_category import StageCategory, check_stage_category
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Stage")
 
 
+@readable_repr
 @_attrs_define
 class Stage:
     """A stage of a pipeline. The default pipeline has seven: Prospecting (`incoming`, position 1, likelihood 5), Qualified

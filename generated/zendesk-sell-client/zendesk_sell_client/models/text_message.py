@@ -8,12 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.text_message_resource_type import TextMessageResourceType, check_text_message_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TextMessage")
 
 
+@readable_repr
 @_attrs_define
 class TextMessage:
     """A text message sent or received through Sell (all attributes read-only)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.user_identity_type import UserIdentityType, check_user_identity_type
 from ..models.user_role_name import UserRoleName, check_user_role_name
 from ..models.user_status import UserStatus, check_user_status
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="User")
 
 
+@readable_repr
 @_attrs_define
 class User:
     """A user of the account. Users are read-only through the API."""
