@@ -9,6 +9,7 @@ from typing import Any
 
 from .core.accounts import AccountsFileError
 from .core.app import OptionError, build_app, create_vendor
+from .core.faults import FAULT_OPTIONS, FaultOptionError, Faults
 from .registry import VENDORS, vendor_class
 
 EPILOG = """\
@@ -70,9 +71,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     cls = vendor_class(args.vendor)
-    unknown = [name for name, _ in args.option if name not in cls.option_names]
+    options = {**cls.option_names, **FAULT_OPTIONS}  # every vendor takes the fault options
+    unknown = [name for name, _ in args.option if name not in options]
     if unknown:
-        known = ", ".join(sorted(cls.option_names)) or "none"
+        known = ", ".join(sorted(options)) or "none"
         print(
             f"crm-mock: unknown option(s) for {args.vendor}: {', '.join(unknown)} (known: {known})",
             file=sys.stderr,
@@ -82,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         vendor = create_vendor(
             cls, db=args.db, accounts_file=args.accounts, options=dict(args.option)
         )
-    except (AccountsFileError, OptionError) as exc:
+        Faults(vendor.options)  # reject a bad fault option before the server starts
+    except (AccountsFileError, OptionError, FaultOptionError) as exc:
         print(f"crm-mock: {exc}", file=sys.stderr)
         return 2
     import uvicorn

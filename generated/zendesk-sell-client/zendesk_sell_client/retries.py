@@ -5,9 +5,10 @@ Every client built by `connect()` (or `Client(...)`) sends through `RetryTranspo
 `AsyncRetryTransport`, so every operation, `iterate()` and `aiterate()` share one policy:
 
 * retried: connection errors and timeouts, and the statuses 408, 429, 502, 503, 504;
-* at most `max_retries` times (default 2), waiting `INITIAL_BACKOFF * 2**n` seconds with full
-  jitter, capped at `MAX_BACKOFF`; a `Retry-After` header (seconds or an HTTP date) is
-  honoured instead, capped at `MAX_RETRY_AFTER`;
+* at most `max_retries` times (default 2), waiting `INITIAL_BACKOFF * 2**n` seconds (capped at
+  `MAX_BACKOFF`) less a random jitter of up to 25%, so that many clients failing together do
+  not retry together, yet every wait has a known floor; a `Retry-After` header (seconds or an
+  HTTP date) is honoured instead, capped at `MAX_RETRY_AFTER`;
 * GET, HEAD, OPTIONS and DELETE are retried on all of these. POST, PUT and PATCH could
   duplicate a write, so they are retried only when the request never left (the connection was
   refused or never opened) or when the vendor documents the operation as safe to repeat
@@ -55,7 +56,8 @@ def _delay(attempt: int, response: httpx.Response | None) -> float:
         after = retry_after_seconds(response.headers.get("Retry-After"))
         if after is not None:
             return min(after, MAX_RETRY_AFTER)
-    return random.uniform(0, min(MAX_BACKOFF, INITIAL_BACKOFF * 2**attempt))  # noqa: S311
+    backoff: float = min(MAX_BACKOFF, INITIAL_BACKOFF * 2.0**attempt)
+    return backoff * (1 - 0.25 * random.random())  # noqa: S311 - jitter, not security
 
 
 def _should_retry(request: httpx.Request, attempt: int, limit: int, error: httpx.TransportError | None) -> bool:

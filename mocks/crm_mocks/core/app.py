@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .accounts import Account, Directory, User, load_accounts
+from .faults import fault_middleware
 from .http import json_response
 from .recorder import CONTROL_PREFIX, RecordingMiddleware, RequestLog
 from .store import Store
@@ -166,6 +167,7 @@ def build_app(vendor: VendorMock) -> Starlette:
         # recording is outermost so it also sees the error responses of the fallback
         middleware=[
             Middleware(RecordingMiddleware, log=request_log),
+            *fault_middleware(vendor),  # fault_* options: recorded, never reach the handlers
             Middleware(_PrefixFallback, vendor=vendor),
             *([Middleware(_StripTrailingSlash)] if vendor.strip_trailing_slash else []),
         ],
