@@ -2,7 +2,7 @@
 """One-line, correctly authenticated client for Bantam Live API.
 
 Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinja) from
-specs/bantam-live.yaml and scripts/generator/vendors.yaml.
+specs/bantam-live.yaml and the pipeline settings (scripts/generator/vendors.yaml).
 """
 
 import base64

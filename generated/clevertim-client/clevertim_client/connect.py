@@ -2,7 +2,7 @@
 """One-line, correctly authenticated client for Clevertim CRM REST API.
 
 Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinja) from
-specs/clevertim.yaml and scripts/generator/vendors.yaml.
+specs/clevertim.yaml and the pipeline settings (scripts/generator/vendors.yaml).
 """
 
 import base64

@@ -2,7 +2,7 @@
 """One-line, correctly authenticated client for Relenta API.
 
 Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinja) from
-specs/relenta.yaml and scripts/generator/vendors.yaml.
+specs/relenta.yaml and the pipeline settings (scripts/generator/vendors.yaml).
 """
 
 import ssl

@@ -2,7 +2,7 @@
 """One-line, correctly authenticated client for Zendesk Sell (Base CRM) Core API.
 
 Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinja) from
-specs/zendesk-sell.yaml and scripts/generator/vendors.yaml.
+specs/zendesk-sell.yaml and the pipeline settings (scripts/generator/vendors.yaml).
 """
 
 import ssl
