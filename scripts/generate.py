@@ -284,6 +284,27 @@ def assemble_templates(
     )
     (dest / "model.py.jinja").write_text(model)
 
+    # A union of plain JSON types (`None | str | Unset`) needs no parsing, but upstream wraps
+    # each in a nested function that only casts: ~20 per Sell contact, a third of from_dict.
+    # Cast directly instead (same result, same types).
+    union = (upstream / "property_templates" / "union_property.py.jinja").read_text()
+    union = _patch(
+        union,
+        "{% macro construct(property, source) %}\n",
+        (PIPELINE / "patches" / "union_construct.jinja").read_text(),
+        "property_templates/union_property.py.jinja",
+    )
+    union = _patch(
+        union,
+        "{{ property.python_name }} = _parse_{{ property.python_name }}({{ source }})\n"
+        "{% endmacro %}",
+        "{{ property.python_name }} = _parse_{{ property.python_name }}({{ source }})\n"
+        "{% endif %}\n{% endmacro %}",
+        "property_templates/union_property.py.jinja",
+    )
+    (dest / "property_templates").mkdir(exist_ok=True)
+    (dest / "property_templates" / "union_property.py.jinja").write_text(union)
+
     table = {
         p.endpoint: {
             "page_param": p.page_param,

@@ -61,23 +61,9 @@ class ContactRecord:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
-        def _parse_created_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        created_at = cast("None | str | Unset", d.pop("created_at", UNSET))
 
-        created_at = _parse_created_at(d.pop("created_at", UNSET))
-
-        def _parse_updated_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
+        updated_at = cast("None | str | Unset", d.pop("updated_at", UNSET))
 
         contact_record = cls(
             id=id,

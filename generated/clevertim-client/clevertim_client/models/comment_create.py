@@ -63,23 +63,9 @@ class CommentCreate:
         d = dict(src_dict)
         comment = d.pop("comment")
 
-        def _parse_nid(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        nid = cast("int | None | Unset", d.pop("nid", UNSET))
 
-        nid = _parse_nid(d.pop("nid", UNSET))
-
-        def _parse_tid(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        tid = _parse_tid(d.pop("tid", UNSET))
+        tid = cast("int | None | Unset", d.pop("tid", UNSET))
 
         comment_create = cls(
             comment=comment,

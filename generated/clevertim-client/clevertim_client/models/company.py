@@ -351,14 +351,7 @@ class Company:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -395,14 +388,7 @@ class Company:
 
         lc = _parse_lc(d.pop("lc", UNSET))
 
-        def _parse_cphoto(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cphoto = _parse_cphoto(d.pop("cphoto", UNSET))
+        cphoto = cast("None | str | Unset", d.pop("cphoto", UNSET))
 
         company = cls(
             id=id,

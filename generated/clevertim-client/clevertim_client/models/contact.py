@@ -373,14 +373,7 @@ class Contact:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -390,14 +383,7 @@ class Contact:
 
         title = d.pop("title", UNSET)
 
-        def _parse_company_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        company_id = _parse_company_id(d.pop("companyId", UNSET))
+        company_id = cast("int | None | Unset", d.pop("companyId", UNSET))
 
         is_company = d.pop("is_company", UNSET)
 
@@ -430,14 +416,7 @@ class Contact:
 
         lc = _parse_lc(d.pop("lc", UNSET))
 
-        def _parse_cphoto(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cphoto = _parse_cphoto(d.pop("cphoto", UNSET))
+        cphoto = cast("None | str | Unset", d.pop("cphoto", UNSET))
 
         contact = cls(
             id=id,

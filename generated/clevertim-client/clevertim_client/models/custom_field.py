@@ -157,14 +157,7 @@ class CustomField:
 
         fullname = d.pop("fullname", UNSET)
 
-        def _parse_app(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        app = _parse_app(d.pop("app", UNSET))
+        app = cast("None | str | Unset", d.pop("app", UNSET))
 
         custom_field = cls(
             id=id,

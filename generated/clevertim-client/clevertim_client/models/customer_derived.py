@@ -140,14 +140,7 @@ class CustomerDerived:
 
         lc = _parse_lc(d.pop("lc", UNSET))
 
-        def _parse_cphoto(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cphoto = _parse_cphoto(d.pop("cphoto", UNSET))
+        cphoto = cast("None | str | Unset", d.pop("cphoto", UNSET))
 
         customer_derived = cls(
             is_company=is_company,

@@ -213,14 +213,7 @@ class Opportunity:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -230,27 +223,13 @@ class Opportunity:
 
         status = d.pop("status", UNSET)
 
-        def _parse_lead_user(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        lead_user = _parse_lead_user(d.pop("leadUser", UNSET))
+        lead_user = cast("int | None | Unset", d.pop("leadUser", UNSET))
 
         value = d.pop("value", UNSET)
 
         currency = d.pop("currency", UNSET)
 
-        def _parse_cust(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cust = _parse_cust(d.pop("cust", UNSET))
+        cust = cast("int | None | Unset", d.pop("cust", UNSET))
 
         tags = cast(list[str], d.pop("tags", UNSET))
 

@@ -135,14 +135,7 @@ class OpportunityInput:
         d = dict(src_dict)
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -152,27 +145,13 @@ class OpportunityInput:
 
         status = d.pop("status", UNSET)
 
-        def _parse_lead_user(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        lead_user = _parse_lead_user(d.pop("leadUser", UNSET))
+        lead_user = cast("int | None | Unset", d.pop("leadUser", UNSET))
 
         value = d.pop("value", UNSET)
 
         currency = d.pop("currency", UNSET)
 
-        def _parse_cust(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cust = _parse_cust(d.pop("cust", UNSET))
+        cust = cast("int | None | Unset", d.pop("cust", UNSET))
 
         tags = cast(list[str], d.pop("tags", UNSET))
 

@@ -247,14 +247,7 @@ class Task:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -269,41 +262,13 @@ class Task:
         else:
             atype = check_task_type(_atype)
 
-        def _parse_cust(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        cust = cast("int | None | Unset", d.pop("cust", UNSET))
 
-        cust = _parse_cust(d.pop("cust", UNSET))
+        case = cast("int | None | Unset", d.pop("case", UNSET))
 
-        def _parse_case(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        opp = cast("int | None | Unset", d.pop("opp", UNSET))
 
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_opp(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        opp = _parse_opp(d.pop("opp", UNSET))
-
-        def _parse_a_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        a_user_id = _parse_a_user_id(d.pop("aUserId", UNSET))
+        a_user_id = cast("int | None | Unset", d.pop("aUserId", UNSET))
 
         _start_date = d.pop("startDate", UNSET)
         start_date: TaskDate | Unset

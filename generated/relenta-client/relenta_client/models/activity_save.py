@@ -145,13 +145,7 @@ class ActivitySave:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
+        id = cast("int | str | Unset", d.pop("id", UNSET))
 
         activity_type = d.pop("activity_type", UNSET)
 

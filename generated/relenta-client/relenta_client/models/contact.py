@@ -171,21 +171,11 @@ class Contact:
 
         emails = d.pop("emails")
 
-        def _parse_title(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        title = _parse_title(d.pop("title"))
+        title = cast("None | str", d.pop("title"))
 
         company = d.pop("company")
 
-        def _parse_comment(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        comment = _parse_comment(d.pop("comment"))
+        comment = cast("None | str", d.pop("comment"))
 
         phone = d.pop("phone")
 
@@ -238,13 +228,7 @@ class Contact:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(data: object) -> None | str:
-                if data is None:
-                    return data
-                return cast(None | str, data)
-
-            additional_property = _parse_additional_property(prop_dict)
+            additional_property = cast("None | str", prop_dict)
 
             additional_properties[prop_name] = additional_property
 

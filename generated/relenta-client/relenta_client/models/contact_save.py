@@ -197,13 +197,7 @@ class ContactSave:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
+        id = cast("int | str | Unset", d.pop("id", UNSET))
 
         full_name = d.pop("full_name", UNSET)
 
@@ -227,25 +221,11 @@ class ContactSave:
 
         emails = d.pop("emails", UNSET)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
+        title = cast("None | str | Unset", d.pop("title", UNSET))
 
         company = d.pop("company", UNSET)
 
-        def _parse_comment(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        comment = _parse_comment(d.pop("comment", UNSET))
+        comment = cast("None | str | Unset", d.pop("comment", UNSET))
 
         phone = d.pop("phone", UNSET)
 

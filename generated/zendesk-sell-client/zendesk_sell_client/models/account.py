@@ -117,23 +117,9 @@ class Account:
 
         timezone = d.pop("timezone", UNSET)
 
-        def _parse_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        phone = cast("None | str | Unset", d.pop("phone", UNSET))
 
-        phone = _parse_phone(d.pop("phone", UNSET))
-
-        def _parse_subdomain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subdomain = _parse_subdomain(d.pop("subdomain", UNSET))
+        subdomain = cast("None | str | Unset", d.pop("subdomain", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

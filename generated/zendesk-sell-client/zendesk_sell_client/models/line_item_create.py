@@ -74,19 +74,9 @@ class LineItemCreate:
 
         currency = d.pop("currency")
 
-        def _parse_value(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
+        value = cast("float | str | Unset", d.pop("value", UNSET))
 
-        value = _parse_value(d.pop("value", UNSET))
-
-        def _parse_variation(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
-
-        variation = _parse_variation(d.pop("variation", UNSET))
+        variation = cast("float | str | Unset", d.pop("variation", UNSET))
 
         quantity = d.pop("quantity", UNSET)
 

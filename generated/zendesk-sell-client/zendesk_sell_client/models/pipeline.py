@@ -83,14 +83,7 @@ class Pipeline:
 
         disabled = d.pop("disabled", UNSET)
 
-        def _parse_locale_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        locale_key = _parse_locale_key(d.pop("locale_key", UNSET))
+        locale_key = cast("None | str | Unset", d.pop("locale_key", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

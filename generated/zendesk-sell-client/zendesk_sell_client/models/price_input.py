@@ -41,11 +41,7 @@ class PriceInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_amount(data: object) -> float | str:
-            return cast(float | str, data)
-
-        amount = _parse_amount(d.pop("amount"))
+        amount = cast("float | str", d.pop("amount"))
 
         currency = d.pop("currency")
 

@@ -82,14 +82,7 @@ class SequenceEnrollment:
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_actor_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        actor_id = _parse_actor_id(d.pop("actor_id", UNSET))
+        actor_id = cast("int | None | Unset", d.pop("actor_id", UNSET))
 
         resource_type = d.pop("resource_type", UNSET)
 

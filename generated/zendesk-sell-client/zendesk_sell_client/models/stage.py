@@ -148,32 +148,11 @@ class Stage:
 
         pipeline_id = d.pop("pipeline_id", UNSET)
 
-        def _parse_locale_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        locale_key = cast("None | str | Unset", d.pop("locale_key", UNSET))
 
-        locale_key = _parse_locale_key(d.pop("locale_key", UNSET))
+        position_hash = cast("None | str | Unset", d.pop("position_hash", UNSET))
 
-        def _parse_position_hash(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        position_hash = _parse_position_hash(d.pop("position_hash", UNSET))
-
-        def _parse_has_original_name(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        has_original_name = _parse_has_original_name(d.pop("has_original_name", UNSET))
+        has_original_name = cast("bool | None | Unset", d.pop("has_original_name", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

@@ -170,14 +170,7 @@ class Task:
 
         resource_type = _parse_resource_type(d.pop("resource_type", UNSET))
 
-        def _parse_resource_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        resource_id = _parse_resource_id(d.pop("resource_id", UNSET))
+        resource_id = cast("int | None | Unset", d.pop("resource_id", UNSET))
 
         content = d.pop("content", UNSET)
 

@@ -238,14 +238,7 @@ class User:
 
         confirmed = d.pop("confirmed", UNSET)
 
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+        phone_number = cast("None | str | Unset", d.pop("phone_number", UNSET))
 
         _role = d.pop("role", UNSET)
         role: UserRoleName | Unset
@@ -263,14 +256,7 @@ class User:
 
                 roles.append(roles_item)
 
-        def _parse_team_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        team_name = _parse_team_name(d.pop("team_name", UNSET))
+        team_name = cast("None | str | Unset", d.pop("team_name", UNSET))
 
         def _parse_group(data: object) -> None | Unset | UserGroup:
             if data is None:
@@ -289,32 +275,11 @@ class User:
 
         group = _parse_group(d.pop("group", UNSET))
 
-        def _parse_reports_to(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        reports_to = cast("int | None | Unset", d.pop("reports_to", UNSET))
 
-        reports_to = _parse_reports_to(d.pop("reports_to", UNSET))
+        timezone = cast("None | str | Unset", d.pop("timezone", UNSET))
 
-        def _parse_timezone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        timezone = _parse_timezone(d.pop("timezone", UNSET))
-
-        def _parse_zendesk_user_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        zendesk_user_id = _parse_zendesk_user_id(d.pop("zendesk_user_id", UNSET))
+        zendesk_user_id = cast("None | str | Unset", d.pop("zendesk_user_id", UNSET))
 
         _identity_type = d.pop("identity_type", UNSET)
         identity_type: UserIdentityType | Unset

@@ -60,14 +60,7 @@ class WidgetPage:
 
             items.append(items_item)
 
-        def _parse_next_page(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        next_page = _parse_next_page(d.pop("next_page", UNSET))
+        next_page = cast("int | None | Unset", d.pop("next_page", UNSET))
 
         widget_page = cls(
             items=items,
