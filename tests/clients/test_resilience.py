@@ -10,6 +10,7 @@ shows what reached the server, not what the client believes it sent.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import logging
 import random
 import socket
@@ -362,3 +363,76 @@ def test_secret_query_values_are_redacted_in_logs() -> None:
 def start(crm_mock_server: Start) -> Start:
     """`start(vendor, **options)`: a dedicated mock (its request log starts empty)."""
     return crm_mock_server
+
+
+# -- Retry-After ----------------------------------------------------------------------------------
+
+
+class Scripted(httpx.BaseTransport):
+    """Answers with the given responses in turn (then 204), noting when each request came."""
+
+    def __init__(self, *answers: httpx.Response) -> None:
+        self.answers = list(answers)
+        self.times: list[float] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.times.append(time.monotonic())
+        return self.answers.pop(0) if self.answers else httpx.Response(204)
+
+
+def _sell_over(transport: httpx.BaseTransport, **kwargs: Any) -> Any:
+    return zendesk_sell_client.connect(
+        "t" * 64, base_url="http://sell.test", httpx_args={"transport": transport}, **kwargs
+    )
+
+
+def test_retry_after_seconds_is_honoured() -> None:
+    scripted = Scripted(httpx.Response(429, headers={"Retry-After": "1"}, json={}))
+    with _sell_over(scripted) as client:
+        response = get_account.sync_detailed(client=client)
+    assert response.status_code == 204
+    assert scripted.times[1] - scripted.times[0] >= 1.0
+
+
+def test_retry_after_http_date_is_honoured_and_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(zendesk_sell_client.retries.time, "sleep", waits.append)
+    soon = email.utils.formatdate(time.time() + 30, usegmt=True)
+    later = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    scripted = Scripted(
+        httpx.Response(503, headers={"Retry-After": soon}, json={}),
+        httpx.Response(503, headers={"Retry-After": later}, json={}),
+    )
+    with _sell_over(scripted) as client:
+        assert get_account.sync_detailed(client=client).status_code == 204
+    assert 28 <= waits[0] <= 30
+    assert waits[1] == zendesk_sell_client.retries.MAX_RETRY_AFTER == 60
+
+
+def test_rate_limit_error_carries_retry_after() -> None:
+    scripted = Scripted(httpx.Response(429, headers={"Retry-After": "7"}, json={}))
+    with _sell_over(scripted, max_retries=0) as client, pytest.raises(errors.RateLimitError) as e:
+        get_account.sync(client=client)
+    assert e.value.retry_after == 7
+
+
+def test_backoff_grows_with_jitter_below_each_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(zendesk_sell_client.retries.time, "sleep", waits.append)
+    scripted = Scripted(*[httpx.Response(502, json={}) for _ in range(4)])
+    with _sell_over(scripted, max_retries=4) as client:
+        assert get_account.sync_detailed(client=client).status_code == 204
+    steps = [0.5, 1.0, 2.0, 4.0]
+    assert all(0.75 * step <= wait <= step for wait, step in zip(waits, steps, strict=True))
+
+
+# -- fault options on the command line ----------------------------------------------------------
+
+
+def test_every_vendor_cli_knows_the_fault_options(capsys: pytest.CaptureFixture[str]) -> None:
+    from crm_mocks import cli
+
+    assert cli.main(["relenta", "--option", "fault_503_rate=1.5"]) == 2
+    assert "fault_503_rate must be between 0 and 1" in capsys.readouterr().err
+    assert cli.main(["clevertim", "--option", "fault_dropp_rate=0.1"]) == 2
+    assert "fault_drop_rate" in capsys.readouterr().err  # listed among the known options
