@@ -100,7 +100,38 @@ def _log(
     )
 
 
-class RetryTransport(httpx.BaseTransport):
+class _Policy:
+    """What to do after one attempt: None (done: return or raise) or seconds to wait."""
+
+    max_retries: int
+
+    def after_error(
+        self, request: httpx.Request, attempt: int, started: float, error: httpx.TransportError
+    ) -> float | None:
+        retry = _should_retry(request, attempt, self.max_retries, error)
+        wait = _delay(attempt, None) if retry else None
+        if started:
+            _log(request, attempt, started, type(error).__name__, wait)
+        return wait
+
+    def after_response(
+        self, request: httpx.Request, attempt: int, started: float, response: httpx.Response
+    ) -> float | None:
+        retry = response.status_code in RETRY_STATUSES and _should_retry(
+            request, attempt, self.max_retries, None
+        )
+        wait = _delay(attempt, response) if retry else None
+        if started:
+            _log(request, attempt, started, str(response.status_code), wait)
+        return wait
+
+
+def _started() -> float:
+    """A start time when debug logging is on, else 0 (no clock read on the quiet path)."""
+    return time.perf_counter() if log.isEnabledFor(logging.DEBUG) else 0.0
+
+
+class RetryTransport(_Policy, httpx.BaseTransport):
     """Wraps a transport: retries per the policy above and logs each attempt."""
 
     def __init__(self, inner: httpx.BaseTransport, max_retries: int) -> None:
@@ -110,25 +141,16 @@ class RetryTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
-            debug = log.isEnabledFor(logging.DEBUG)
-            started = time.perf_counter() if debug else 0.0
+            started = _started()
             try:
                 response = self.inner.handle_request(request)
                 response.read()  # a connection dropped mid-body fails here, inside the policy
             except httpx.TransportError as error:
-                retry = _should_retry(request, attempt, self.max_retries, error)
-                wait = _delay(attempt, None) if retry else None
-                if debug:
-                    _log(request, attempt, started, type(error).__name__, wait)
+                wait = self.after_error(request, attempt, started, error)
                 if wait is None:
                     raise
             else:
-                retry = response.status_code in RETRY_STATUSES and _should_retry(
-                    request, attempt, self.max_retries, None
-                )
-                wait = _delay(attempt, response) if retry else None
-                if debug:
-                    _log(request, attempt, started, str(response.status_code), wait)
+                wait = self.after_response(request, attempt, started, response)
                 if wait is None:
                     return response
                 response.close()
@@ -139,7 +161,7 @@ class RetryTransport(httpx.BaseTransport):
         self.inner.close()
 
 
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
+class AsyncRetryTransport(_Policy, httpx.AsyncBaseTransport):
     """The async twin of `RetryTransport` (same policy, same log lines)."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport, max_retries: int) -> None:
@@ -149,25 +171,16 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
-            debug = log.isEnabledFor(logging.DEBUG)
-            started = time.perf_counter() if debug else 0.0
+            started = _started()
             try:
                 response = await self.inner.handle_async_request(request)
                 await response.aread()
             except httpx.TransportError as error:
-                retry = _should_retry(request, attempt, self.max_retries, error)
-                wait = _delay(attempt, None) if retry else None
-                if debug:
-                    _log(request, attempt, started, type(error).__name__, wait)
+                wait = self.after_error(request, attempt, started, error)
                 if wait is None:
                     raise
             else:
-                retry = response.status_code in RETRY_STATUSES and _should_retry(
-                    request, attempt, self.max_retries, None
-                )
-                wait = _delay(attempt, response) if retry else None
-                if debug:
-                    _log(request, attempt, started, str(response.status_code), wait)
+                wait = self.after_response(request, attempt, started, response)
                 if wait is None:
                     return response
                 await response.aclose()
