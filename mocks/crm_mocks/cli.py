@@ -21,6 +21,7 @@ from .core.accounts import AccountsFileError
 from .core.app import OptionError, build_app, create_vendor
 from .core.body import DEFAULT_MAX_BODY_BYTES
 from .core.control import is_loopback
+from .core.faults import FAULT_OPTIONS, FaultOptionError, Faults
 from .registry import VENDORS, vendor_class
 
 EPILOG = """\
@@ -166,9 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"crm-mock: {message}", file=sys.stderr)
         return status
 
-    unknown = [name for name, _ in args.option if name not in cls.option_names]
+    options = {**cls.option_names, **FAULT_OPTIONS}  # every vendor takes the fault options
+    unknown = [name for name, _ in args.option if name not in options]
     if unknown:
-        known = ", ".join(sorted(cls.option_names)) or "none"
+        known = ", ".join(sorted(options)) or "none"
         return fail(f"unknown option(s) for {args.vendor}: {', '.join(unknown)} (known: {known})")
     if not is_loopback(args.host) and not args.allow_remote:
         return fail(
@@ -181,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         vendor = create_vendor(
             cls, db=args.db, accounts_file=args.accounts, options=dict(args.option)
         )
-    except (AccountsFileError, OptionError) as exc:
+        Faults(vendor.options)  # reject a bad fault option before the server starts
+    except (AccountsFileError, OptionError, FaultOptionError) as exc:
         return fail(str(exc))
     except sqlite3.Error as exc:
         return fail(f"--db {args.db} cannot be used as a SQLite database ({exc})")

@@ -255,10 +255,11 @@ def test_iterate_is_lazy_and_starts_at_page(
 def test_iterate_raises_on_an_error_page(relenta_mock: RunningMock) -> None:
     with (
         connect("0" * 32, base_url=relenta_mock.api_url) as client,
-        pytest.raises(errors.UnexpectedStatus) as raised,
+        pytest.raises(errors.AuthenticationError) as raised,
     ):
         list(list_contacts.iterate(client=client, page_size=10))
     assert raised.value.status_code == 401
+    assert raised.value.page == 1
 
 
 # -- errors as the client exposes them --------------------------------------------------------

@@ -1108,9 +1108,10 @@ def test_iterate_on_a_seeded_list(zendesk_sell_mock: RunningMock, client: Client
 
 def test_iterate_raises_on_an_error_page(zendesk_sell_mock: RunningMock) -> None:
     stranger = connect("x" * 64, base_url=zendesk_sell_mock.url)
-    with stranger, pytest.raises(errors.UnexpectedStatus) as raised:
+    with stranger, pytest.raises(errors.AuthenticationError) as raised:
         next(list_contacts.iterate(client=stranger))
     assert raised.value.status_code == 401
+    assert raised.value.page == 1
 
 
 # -- wire format of query parameters -----------------------------------------------------------

@@ -64,9 +64,11 @@ def test_search_iterate_raises_on_a_bad_query(
     zendesk_sell_mock: RunningMock, connect_client: ConnectClient
 ) -> None:
     client = connect_client(zendesk_sell_mock, "demo")
-    with pytest.raises(errors.UnexpectedStatus) as caught:
+    with pytest.raises(errors.BadRequestError) as caught:
         list(iterate(client, "deals", {"projection": [{"name": "nope"}]}))
     assert caught.value.status_code == 400
+    assert caught.value.message == "Unknown attribute 'nope' for deal search."
+    assert caught.value.request_id  # Sell's X-Request-Id / logref
 
 
 def test_firehose_walk_returns_a_position_to_resume_from(

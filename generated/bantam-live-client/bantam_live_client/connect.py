@@ -2,13 +2,17 @@
 """One-line, correctly authenticated client for Bantam Live API.
 
 Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinja) from
-specs/bantam-live.yaml and scripts/generator/vendors.yaml.
+specs/bantam-live.yaml and the pipeline settings (scripts/generator/vendors.yaml).
 """
 
 import base64
+import ssl
+from collections.abc import Mapping
 from typing import Any
 
-from .client import AuthenticatedClient
+import httpx
+
+from .client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AuthenticatedClient
 
 DEFAULT_SERVER = "https://{account}.bantamlive.com/api"
 VERSION = "2010.2.0"
@@ -21,7 +25,13 @@ def connect(
     account: str | None = None,
     base_url: str | None = None,
     accept: str = "application/json",
-    **client_args: Any,
+    timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    headers: Mapping[str, str] | None = None,
+    verify_ssl: bool | str | ssl.SSLContext = True,
+    follow_redirects: bool = False,
+    raise_on_unexpected_status: bool = False,
+    httpx_args: Mapping[str, Any] | None = None,
 ) -> AuthenticatedClient:
     """A client for Bantam Live API that authenticates every request.
 
@@ -31,7 +41,15 @@ def connect(
         account: fills `{account}` in https://{account}.bantamlive.com/api (Bantam Live account subdomain (e.g. `myaccount`, `yourcompany`).)
         base_url: where the API lives instead (a mock, a proxy)
         accept: the `Accept` header sent with every request
-        client_args: passed on to `AuthenticatedClient` (timeout, raise_on_unexpected_status, ...)
+        timeout: seconds (one figure for every phase) or an `httpx.Timeout`; default connect
+            5 s, read/write/pool 60 s. Every operation also takes `timeout=` for one call.
+        max_retries: how often a failed request is retried (default 2): connection errors,
+            timeouts, 408, 429, 502, 503, 504, with backoff and `Retry-After` (module `retries`).
+        headers: more headers for every request.
+        verify_ssl: verify the server's certificate (True), a CA bundle path or an SSLContext.
+        follow_redirects: follow 3xx answers.
+        raise_on_unexpected_status: `*_detailed()` raise on a status the spec does not document.
+        httpx_args: more arguments for `httpx.Client` / `httpx.AsyncClient`.
 
     sends HTTP Basic credentials: username = email and password = password. Every request also carries `Accept`.
     """
@@ -43,9 +61,18 @@ def connect(
         if missing:
             raise ValueError(f"connect() needs {', '.join(missing)} (or base_url)")
         base_url = DEFAULT_SERVER.format(**values)
-    headers = {
+    every_request = {
         "Accept": accept,
-        **client_args.pop("headers", {}),
+        **(headers or {}),
+    }
+    options: dict[str, Any] = {
+        "headers": every_request,
+        "timeout": timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        "max_retries": max_retries,
+        "verify_ssl": verify_ssl,
+        "follow_redirects": follow_redirects,
+        "raise_on_unexpected_status": raise_on_unexpected_status,
+        "httpx_args": dict(httpx_args or {}),
     }
     # HTTP Basic rides on AuthenticatedClient (prefix "Basic"): every operation accepts that
     # client type, and its repr never shows the credentials.
@@ -54,6 +81,5 @@ def connect(
         base_url=base_url,
         token=credentials,
         prefix="Basic",
-        headers=headers,
-        **client_args,
+        **options,
     )

@@ -2,13 +2,17 @@
 """One-line, correctly authenticated client for Clevertim CRM REST API.
 
 Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinja) from
-specs/clevertim.yaml and scripts/generator/vendors.yaml.
+specs/clevertim.yaml and the pipeline settings (scripts/generator/vendors.yaml).
 """
 
 import base64
+import ssl
+from collections.abc import Mapping
 from typing import Any
 
-from .client import AuthenticatedClient
+import httpx
+
+from .client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AuthenticatedClient
 
 DEFAULT_SERVER = "https://www.clevertim.com/api"
 
@@ -17,19 +21,45 @@ def connect(
     token: str,
     *,
     base_url: str | None = None,
-    **client_args: Any,
+    timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    headers: Mapping[str, str] | None = None,
+    verify_ssl: bool | str | ssl.SSLContext = True,
+    follow_redirects: bool = False,
+    raise_on_unexpected_status: bool = False,
+    httpx_args: Mapping[str, Any] | None = None,
 ) -> AuthenticatedClient:
     """A client for Clevertim CRM REST API that authenticates every request.
 
     Args:
         token: your Clevertim API token (Account > My Info & Settings > API Key)
         base_url: where the API lives instead (a mock, a proxy); default https://www.clevertim.com/api
-        client_args: passed on to `AuthenticatedClient` (timeout, raise_on_unexpected_status, ...)
+        timeout: seconds (one figure for every phase) or an `httpx.Timeout`; default connect
+            5 s, read/write/pool 60 s. Every operation also takes `timeout=` for one call.
+        max_retries: how often a failed request is retried (default 2): connection errors,
+            timeouts, 408, 429, 502, 503, 504, with backoff and `Retry-After` (module `retries`).
+        headers: more headers for every request.
+        verify_ssl: verify the server's certificate (True), a CA bundle path or an SSLContext.
+        follow_redirects: follow 3xx answers.
+        raise_on_unexpected_status: `*_detailed()` raise on a status the spec does not document.
+        httpx_args: more arguments for `httpx.Client` / `httpx.AsyncClient`.
 
     sends HTTP Basic credentials: username = token and password = 'X'.
     """
     if base_url is None:
         base_url = DEFAULT_SERVER
+    every_request = {
+        **(headers or {}),
+    }
+    options: dict[str, Any] = {
+        "headers": every_request,
+        "timeout": timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        "max_retries": max_retries,
+        "verify_ssl": verify_ssl,
+        "follow_redirects": follow_redirects,
+        "raise_on_unexpected_status": raise_on_unexpected_status,
+        "httpx_args": dict(httpx_args or {}),
+    }
     # HTTP Basic rides on AuthenticatedClient (prefix "Basic"): every operation accepts that
     # client type, and its repr never shows the credentials.
     credentials = base64.b64encode((token + ":" + "X").encode("utf-8")).decode("ascii")
@@ -37,5 +67,5 @@ def connect(
         base_url=base_url,
         token=credentials,
         prefix="Basic",
-        **client_args,
+        **options,
     )

@@ -2,12 +2,16 @@
 """One-line, correctly authenticated client for Relenta API.
 
 Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinja) from
-specs/relenta.yaml and scripts/generator/vendors.yaml.
+specs/relenta.yaml and the pipeline settings (scripts/generator/vendors.yaml).
 """
 
+import ssl
+from collections.abc import Mapping
 from typing import Any
 
-from .client import AuthenticatedClient
+import httpx
+
+from .client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AuthenticatedClient
 
 DEFAULT_SERVER = "https://{account_name}.relenta.com/api/v3"
 
@@ -17,7 +21,13 @@ def connect(
     *,
     account_name: str | None = None,
     base_url: str | None = None,
-    **client_args: Any,
+    timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    headers: Mapping[str, str] | None = None,
+    verify_ssl: bool | str | ssl.SSLContext = True,
+    follow_redirects: bool = False,
+    raise_on_unexpected_status: bool = False,
+    httpx_args: Mapping[str, Any] | None = None,
 ) -> AuthenticatedClient:
     """A client for Relenta API that authenticates every request.
 
@@ -25,7 +35,15 @@ def connect(
         department_key: your Relenta department key
         account_name: fills `{account_name}` in https://{account_name}.relenta.com/api/v3 (Relenta account sub-domain. The vendor's examples use `mycompany` and, in the custom-field example, `show` - both are just account names.)
         base_url: where the API lives instead (a mock, a proxy)
-        client_args: passed on to `AuthenticatedClient` (timeout, raise_on_unexpected_status, ...)
+        timeout: seconds (one figure for every phase) or an `httpx.Timeout`; default connect
+            5 s, read/write/pool 60 s. Every operation also takes `timeout=` for one call.
+        max_retries: how often a failed request is retried (default 2): connection errors,
+            timeouts, 408, 429, 502, 503, 504, with backoff and `Retry-After` (module `retries`).
+        headers: more headers for every request.
+        verify_ssl: verify the server's certificate (True), a CA bundle path or an SSLContext.
+        follow_redirects: follow 3xx answers.
+        raise_on_unexpected_status: `*_detailed()` raise on a status the spec does not document.
+        httpx_args: more arguments for `httpx.Client` / `httpx.AsyncClient`.
 
     sends the key in the `X-Relenta-Department-Key` header.
     """
@@ -37,10 +55,22 @@ def connect(
         if missing:
             raise ValueError(f"connect() needs {', '.join(missing)} (or base_url)")
         base_url = DEFAULT_SERVER.format(**values)
+    every_request = {
+        **(headers or {}),
+    }
+    options: dict[str, Any] = {
+        "headers": every_request,
+        "timeout": timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        "max_retries": max_retries,
+        "verify_ssl": verify_ssl,
+        "follow_redirects": follow_redirects,
+        "raise_on_unexpected_status": raise_on_unexpected_status,
+        "httpx_args": dict(httpx_args or {}),
+    }
     return AuthenticatedClient(
         base_url=base_url,
         token=department_key,
         prefix="",
         auth_header_name="X-Relenta-Department-Key",
-        **client_args,
+        **options,
     )

@@ -2,12 +2,16 @@
 """One-line, correctly authenticated client for Zendesk Sell (Base CRM) API.
 
 Written by the crm-openapi pipeline (scripts/generator/templates/connect.py.jinja) from
-specs/zendesk-sell.yaml and scripts/generator/vendors.yaml.
+specs/zendesk-sell.yaml and the pipeline settings (scripts/generator/vendors.yaml).
 """
 
+import ssl
+from collections.abc import Mapping
 from typing import Any
 
-from .client import AuthenticatedClient
+import httpx
+
+from .client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AuthenticatedClient
 
 DEFAULT_SERVER = "https://api.getbase.com"
 VERSION = "2.2.0"
@@ -18,7 +22,13 @@ def connect(
     *,
     base_url: str | None = None,
     user_agent: str = "zendesk-sell-client/2.2.0 (crm-openapi)",
-    **client_args: Any,
+    timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    headers: Mapping[str, str] | None = None,
+    verify_ssl: bool | str | ssl.SSLContext = True,
+    follow_redirects: bool = False,
+    raise_on_unexpected_status: bool = False,
+    httpx_args: Mapping[str, Any] | None = None,
 ) -> AuthenticatedClient:
     """A client for Zendesk Sell (Base CRM) API that authenticates every request.
 
@@ -26,14 +36,31 @@ def connect(
         token: a Zendesk Sell access token (64 characters)
         base_url: where the API lives instead (a mock, a proxy); default https://api.getbase.com
         user_agent: the `User-Agent` header sent with every request
-        client_args: passed on to `AuthenticatedClient` (timeout, raise_on_unexpected_status, ...)
+        timeout: seconds (one figure for every phase) or an `httpx.Timeout`; default connect
+            5 s, read/write/pool 60 s. Every operation also takes `timeout=` for one call.
+        max_retries: how often a failed request is retried (default 2): connection errors,
+            timeouts, 408, 429, 502, 503, 504, with backoff and `Retry-After` (module `retries`).
+        headers: more headers for every request.
+        verify_ssl: verify the server's certificate (True), a CA bundle path or an SSLContext.
+        follow_redirects: follow 3xx answers.
+        raise_on_unexpected_status: `*_detailed()` raise on a status the spec does not document.
+        httpx_args: more arguments for `httpx.Client` / `httpx.AsyncClient`.
 
     sends `Authorization: Bearer <token>`. Every request also carries `User-Agent`.
     """
     if base_url is None:
         base_url = DEFAULT_SERVER
-    headers = {
+    every_request = {
         "User-Agent": user_agent,
-        **client_args.pop("headers", {}),
+        **(headers or {}),
     }
-    return AuthenticatedClient(base_url=base_url, token=token, headers=headers, **client_args)
+    options: dict[str, Any] = {
+        "headers": every_request,
+        "timeout": timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        "max_retries": max_retries,
+        "verify_ssl": verify_ssl,
+        "follow_redirects": follow_redirects,
+        "raise_on_unexpected_status": raise_on_unexpected_status,
+        "httpx_args": dict(httpx_args or {}),
+    }
+    return AuthenticatedClient(base_url=base_url, token=token, **options)

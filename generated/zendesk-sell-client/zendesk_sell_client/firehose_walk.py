@@ -8,21 +8,11 @@ The vendor's advice: keep the returned position, poll again later from it, and j
     events, position = walk(client, "deals", saved_position or "tail")
 """
 
-from typing import Any
-
-from . import errors
 from .api.firehose import read_firehose_stream
 from .client import AuthenticatedClient
-from .models import FirehoseEvent, FirehosePage, ReadFirehoseStreamStream
-from .types import Response
+from .models import FirehoseEvent, ReadFirehoseStreamStream
 
 MAX_LIMIT = 100
-
-
-def _page(response: Response[Any]) -> FirehosePage:
-    if response.status_code != 200 or not isinstance(response.parsed, FirehosePage):
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    return response.parsed
 
 
 def walk(
@@ -40,8 +30,8 @@ def walk(
     events: list[FirehoseEvent] = []
     pages = 0
     while max_pages is None or pages < max_pages:
-        response = read_firehose_stream.sync_detailed(stream, client=client, position=position, limit=limit)
-        page = _page(response)
+        # sync() returns the page or raises the typed error (errors.py)
+        page = read_firehose_stream.sync(stream, client=client, position=position, limit=limit)
         events += page.items
         position = page.meta.position
         pages += 1
@@ -62,8 +52,8 @@ async def awalk(
     events: list[FirehoseEvent] = []
     pages = 0
     while max_pages is None or pages < max_pages:
-        response = await read_firehose_stream.asyncio_detailed(stream, client=client, position=position, limit=limit)
-        page = _page(response)
+        # asyncio() returns the page or raises the typed error (errors.py)
+        page = await read_firehose_stream.asyncio(stream, client=client, position=position, limit=limit)
         events += page.items
         position = page.meta.position
         pages += 1

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .accounts import Account, Directory, User, load_accounts
 from .body import DEFAULT_MAX_BODY_BYTES, BufferedBody
 from .control import control_routes
+from .faults import fault_middleware
 from .recorder import RecordingMiddleware, RequestLog
 from .store import Store
 
@@ -179,6 +180,7 @@ def build_app(
         middleware=[
             Middleware(RecordingMiddleware, log=request_log),
             Middleware(BufferedBody, max_bytes=max_body_bytes, too_large=too_large),
+            *fault_middleware(vendor),  # fault_* options: recorded, never reach the handlers
             Middleware(_PrefixFallback, vendor=vendor),
             *([Middleware(_StripTrailingSlash)] if vendor.strip_trailing_slash else []),
         ],

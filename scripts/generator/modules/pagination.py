@@ -1,13 +1,17 @@
-"""Walks paginated list operations (used by the `iterate()` of every paginated endpoint).
+"""Walks paginated list operations (the `iterate()` / `aiterate()` of every paginated endpoint).
+
+`fetch(page)` is the endpoint's own `sync` / `asyncio`: it returns the parsed page or raises.
+A page that fails is retried by the client's transport (module `retries`); when it gives up,
+the typed error of module `errors` propagates with `page` set to the page being fetched.
 
 Written by the crm-openapi pipeline (scripts/generator/modules), not by hand in this package.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from . import errors
-from .types import Response, Unset
+from .types import Unset
 
 
 def walk(value: Any, path: Sequence[str]) -> Any:
@@ -19,29 +23,79 @@ def walk(value: Any, path: Sequence[str]) -> Any:
     return value
 
 
+class _Pages:
+    """Which page comes next and when the walk ends (shared by the sync and async walks)."""
+
+    def __init__(
+        self,
+        start: int,
+        page_size: int | None,
+        items: Sequence[str],
+        next_page: Sequence[str] | None,
+    ) -> None:
+        self.page = start
+        self.page_size = page_size
+        self.items = items
+        self.next_page = next_page
+
+    def batch(self, parsed: Any) -> list[Any]:
+        return list(walk(parsed, self.items) or [])
+
+    def advance(self, parsed: Any, batch: list[Any]) -> bool:
+        """Move to the next page; False when this one was the last.
+
+        The end is the page without a next-page link when the API gives one (`next_page`),
+        else the first page shorter than `page_size` (or empty, with the server's default size).
+        """
+        if self.next_page is not None:
+            if not walk(parsed, self.next_page):
+                return False
+        elif not batch or (self.page_size is not None and len(batch) < self.page_size):
+            return False
+        self.page += 1
+        return True
+
+
 def iterate_pages(
-    fetch: Callable[[int], Response[Any]],
+    fetch: Callable[[int], Any],
     *,
     start: int,
     page_size: int | None,
     items: Sequence[str],
     next_page: Sequence[str] | None,
 ) -> Iterator[Any]:
-    """Yield the items of page `start`, `start + 1`, ... until the last page.
-
-    The end is the page without a next-page link when the API gives one (`next_page`), else the
-    first page shorter than `page_size` (or empty, when the size is the server's default).
-    """
-    page = start
+    """Yield the items of page `start`, `start + 1`, ... until the last page."""
+    pages = _Pages(start, page_size, items, next_page)
     while True:
-        response = fetch(page)
-        if response.status_code != 200:
-            raise errors.UnexpectedStatus(response.status_code, response.content)
-        batch = walk(response.parsed, items) or []
+        try:
+            parsed = fetch(pages.page)
+        except errors.ApiError as error:
+            error.page = pages.page
+            raise
+        batch = pages.batch(parsed)
         yield from batch
-        if next_page is not None:
-            if not walk(response.parsed, next_page):
-                return
-        elif not batch or (page_size is not None and len(batch) < page_size):
+        if not pages.advance(parsed, batch):
             return
-        page += 1
+
+
+async def aiterate_pages(
+    fetch: Callable[[int], Awaitable[Any]],
+    *,
+    start: int,
+    page_size: int | None,
+    items: Sequence[str],
+    next_page: Sequence[str] | None,
+) -> AsyncIterator[Any]:
+    """The async twin of `iterate_pages`."""
+    pages = _Pages(start, page_size, items, next_page)
+    while True:
+        try:
+            parsed = await fetch(pages.page)
+        except errors.ApiError as error:
+            error.page = pages.page
+            raise
+        batch = pages.batch(parsed)
+        for item in batch:
+            yield item
+        if not pages.advance(parsed, batch):
+            return

@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ContactUpdate")
 
 
+@readable_repr
 @_attrs_define
 class ContactUpdate:
     """Field updates (documented): any subset of the contact's keys; only the keys sent change. Inferred, not documented:
@@ -75,42 +77,13 @@ class ContactUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        first_name = cast("None | str | Unset", d.pop("first_name", UNSET))
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        last_name = cast("None | str | Unset", d.pop("last_name", UNSET))
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+        tag_names = cast("None | str | Unset", d.pop("tag_names", UNSET))
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_tag_names(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tag_names = _parse_tag_names(d.pop("tag_names", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
+        name = cast("None | str | Unset", d.pop("name", UNSET))
 
         contact_update = cls(
             first_name=first_name,

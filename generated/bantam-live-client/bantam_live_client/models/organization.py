@@ -8,11 +8,13 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Organization")
 
 
+@readable_repr
 @_attrs_define
 class Organization:
     """A contact of `type` `Organization` (a company) as returned by the server."""
@@ -118,41 +120,13 @@ class Organization:
         if type_ != "Organization":
             raise ValueError(f"type must match const 'Organization', got '{type_}'")
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        first_name = cast("None | str | Unset", d.pop("first_name", UNSET))
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+        last_name = cast("None | str | Unset", d.pop("last_name", UNSET))
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        tag_names = cast("None | str | Unset", d.pop("tag_names", UNSET))
 
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_tag_names(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tag_names = _parse_tag_names(d.pop("tag_names", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
+        name = cast("None | str | Unset", d.pop("name", UNSET))
 
         def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:

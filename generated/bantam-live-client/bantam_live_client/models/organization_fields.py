@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OrganizationFields")
 
 
+@readable_repr
 @_attrs_define
 class OrganizationFields:
     """Keys of a company beyond the shared ones. The only one described, `name`, is an inferred key name."""
@@ -39,15 +41,7 @@ class OrganizationFields:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
+        name = cast("None | str | Unset", d.pop("name", UNSET))
 
         organization_fields = cls(
             name=name,

@@ -7,11 +7,13 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PersonCreate")
 
 
+@readable_repr
 @_attrs_define
 class PersonCreate:
     """Initial data of a new person."""
@@ -72,32 +74,11 @@ class PersonCreate:
         if type_ != "Person":
             raise ValueError(f"type must match const 'Person', got '{type_}'")
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        first_name = cast("None | str | Unset", d.pop("first_name", UNSET))
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+        last_name = cast("None | str | Unset", d.pop("last_name", UNSET))
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_tag_names(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tag_names = _parse_tag_names(d.pop("tag_names", UNSET))
+        tag_names = cast("None | str | Unset", d.pop("tag_names", UNSET))
 
         person_create = cls(
             type_=type_,

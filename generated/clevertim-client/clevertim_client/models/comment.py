@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Comment")
 
 
+@readable_repr
 @_attrs_define
 class Comment:
     """A comment on a note (`nid`) or a task (`tid`)."""
@@ -128,36 +130,15 @@ class Comment:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
         comment = d.pop("comment", UNSET)
 
-        def _parse_nid(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        nid = cast("int | None | Unset", d.pop("nid", UNSET))
 
-        nid = _parse_nid(d.pop("nid", UNSET))
-
-        def _parse_tid(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        tid = _parse_tid(d.pop("tid", UNSET))
+        tid = cast("int | None | Unset", d.pop("tid", UNSET))
 
         user_id = d.pop("userId", UNSET)
 

@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CommentCreate")
 
 
+@readable_repr
 @_attrs_define
 class CommentCreate:
     """POST body of a comment: the text plus exactly one parent, a note (`nid`) or a task (`tid`); `{}` is rejected with
@@ -61,23 +63,9 @@ class CommentCreate:
         d = dict(src_dict)
         comment = d.pop("comment")
 
-        def _parse_nid(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        nid = cast("int | None | Unset", d.pop("nid", UNSET))
 
-        nid = _parse_nid(d.pop("nid", UNSET))
-
-        def _parse_tid(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        tid = _parse_tid(d.pop("tid", UNSET))
+        tid = cast("int | None | Unset", d.pop("tid", UNSET))
 
         comment_create = cls(
             comment=comment,

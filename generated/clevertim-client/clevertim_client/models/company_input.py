@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.customer_type import CustomerType, check_customer_type
 from ..types import UNSET, Unset
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CompanyInput")
 
 
+@readable_repr
 @_attrs_define
 class CompanyInput:
     """Writable fields of a company; the PUT body (merge: only the keys sent change). Unlisted keys (a body `id`, the read-
@@ -228,14 +230,7 @@ class CompanyInput:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 

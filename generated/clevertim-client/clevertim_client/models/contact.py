@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.customer_type import CustomerType, check_customer_type
 from ..types import UNSET, Unset
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Contact")
 
 
+@readable_repr
 @_attrs_define
 class Contact:
     """A contact (a person; `is_company` false). Companies have their own endpoint but share the id space, so a company id
@@ -371,14 +373,7 @@ class Contact:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -388,14 +383,7 @@ class Contact:
 
         title = d.pop("title", UNSET)
 
-        def _parse_company_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        company_id = _parse_company_id(d.pop("companyId", UNSET))
+        company_id = cast("int | None | Unset", d.pop("companyId", UNSET))
 
         is_company = d.pop("is_company", UNSET)
 
@@ -428,14 +416,7 @@ class Contact:
 
         lc = _parse_lc(d.pop("lc", UNSET))
 
-        def _parse_cphoto(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cphoto = _parse_cphoto(d.pop("cphoto", UNSET))
+        cphoto = cast("None | str | Unset", d.pop("cphoto", UNSET))
 
         contact = cls(
             id=id,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.customer_type import CustomerType, check_customer_type
 from ..types import UNSET, Unset
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ContactCreate")
 
 
+@readable_repr
 @_attrs_define
 class ContactCreate:
     """POST body of a contact. At a minimum provide a non-empty first name (`fn`) or last name (`ln`); `{"fn": ""}` is
@@ -250,14 +252,7 @@ class ContactCreate:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -267,14 +262,7 @@ class ContactCreate:
 
         title = d.pop("title", UNSET)
 
-        def _parse_company_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        company_id = _parse_company_id(d.pop("companyId", UNSET))
+        company_id = cast("int | None | Unset", d.pop("companyId", UNSET))
 
         contact_create = cls(
             description=description,

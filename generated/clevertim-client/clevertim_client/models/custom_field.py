@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.custom_field_elem_type import CustomFieldElemType, check_custom_field_elem_type
 from ..models.custom_field_model_type import CustomFieldModelType, check_custom_field_model_type
 from ..types import UNSET, Unset
@@ -15,6 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CustomField")
 
 
+@readable_repr
 @_attrs_define
 class CustomField:
     """A custom field definition."""
@@ -155,14 +157,7 @@ class CustomField:
 
         fullname = d.pop("fullname", UNSET)
 
-        def _parse_app(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        app = _parse_app(d.pop("app", UNSET))
+        app = cast("None | str | Unset", d.pop("app", UNSET))
 
         custom_field = cls(
             id=id,

@@ -7,6 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.custom_field_elem_type import CustomFieldElemType, check_custom_field_elem_type
 from ..models.custom_field_model_type import CustomFieldModelType, check_custom_field_model_type
 from ..types import UNSET, Unset
@@ -14,6 +15,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CustomFieldCreate")
 
 
+@readable_repr
 @_attrs_define
 class CustomFieldCreate:
     """POST body of a custom field definition: at a minimum a non-empty `name`, an `elemType` and a non-empty `modelType`,

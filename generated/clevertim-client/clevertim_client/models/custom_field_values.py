@@ -7,9 +7,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="CustomFieldValues")
 
 
+@readable_repr
 @_attrs_define
 class CustomFieldValues:
     """Custom field values (`cf`): an object whose keys are custom field ids as strings and whose values are strings, or

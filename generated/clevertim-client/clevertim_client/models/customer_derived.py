@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomerDerived")
 
 
+@readable_repr
 @_attrs_define
 class CustomerDerived:
     """Server-owned fields of contacts and companies (response only)."""
@@ -138,14 +140,7 @@ class CustomerDerived:
 
         lc = _parse_lc(d.pop("lc", UNSET))
 
-        def _parse_cphoto(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cphoto = _parse_cphoto(d.pop("cphoto", UNSET))
+        cphoto = cast("None | str | Unset", d.pop("cphoto", UNSET))
 
         customer_derived = cls(
             is_company=is_company,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.customer_type import CustomerType, check_customer_type
 from ..types import UNSET, Unset
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomerInput")
 
 
+@readable_repr
 @_attrs_define
 class CustomerInput:
     """Writable fields shared by contacts and companies ("customers")."""

@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.email_delivery_status import EmailDeliveryStatus, check_email_delivery_status
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailRecipient")
 
 
+@readable_repr
 @_attrs_define
 class EmailRecipient:
     """One recipient of an e-mail note."""

@@ -7,9 +7,12 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="Error")
 
 
+@readable_repr
 @_attrs_define
 class Error:
     """Error envelope sent with every non-200 status: `{"status": "ERROR", "error": "..."}`. Other keys are tolerated."""

@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Group")
 
 
+@readable_repr
 @_attrs_define
 class Group:
     """A user group, used to restrict item visibility (read-only). Shown only by the Python client."""

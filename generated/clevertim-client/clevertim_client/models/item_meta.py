@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ItemMeta")
 
 
+@readable_repr
 @_attrs_define
 class ItemMeta:
     """Server-owned fields of every item. Responses may omit any key except `id` (update answers have been seen carrying

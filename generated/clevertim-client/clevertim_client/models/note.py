@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.note_type import NoteType, check_note_type
 from ..models.sms_delivery_status import SmsDeliveryStatus, check_sms_delivery_status
 from ..types import UNSET, Unset
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Note")
 
 
+@readable_repr
 @_attrs_define
 class Note:
     """A note (plain, e-mail or SMS) attached to customers, a case or an opportunity."""
@@ -212,36 +214,15 @@ class Note:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
         desc = d.pop("desc", UNSET)
 
-        def _parse_case(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        case = cast("int | None | Unset", d.pop("case", UNSET))
 
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_opportunity(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        opportunity = _parse_opportunity(d.pop("opportunity", UNSET))
+        opportunity = cast("int | None | Unset", d.pop("opportunity", UNSET))
 
         cust = cast(list[int], d.pop("cust", UNSET))
 

@@ -7,12 +7,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.note_input_type import NoteInputType, check_note_input_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NoteCreate")
 
 
+@readable_repr
 @_attrs_define
 class NoteCreate:
     """POST body of a note. At a minimum provide a non-empty `desc`; `{}` is rejected with 400."""
@@ -106,34 +108,13 @@ class NoteCreate:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
-        def _parse_case(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        case = cast("int | None | Unset", d.pop("case", UNSET))
 
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_opportunity(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        opportunity = _parse_opportunity(d.pop("opportunity", UNSET))
+        opportunity = cast("int | None | Unset", d.pop("opportunity", UNSET))
 
         def _parse_cust(data: object) -> int | list[int] | str | Unset:
             if isinstance(data, Unset):

@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NoteFields")
 
 
+@readable_repr
 @_attrs_define
 class NoteFields:
     """Writable note fields that have the same shape on input and output."""
@@ -79,36 +81,15 @@ class NoteFields:
         d = dict(src_dict)
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
         desc = d.pop("desc", UNSET)
 
-        def _parse_case(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        case = cast("int | None | Unset", d.pop("case", UNSET))
 
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_opportunity(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        opportunity = _parse_opportunity(d.pop("opportunity", UNSET))
+        opportunity = cast("int | None | Unset", d.pop("opportunity", UNSET))
 
         note_fields = cls(
             is_private=is_private,

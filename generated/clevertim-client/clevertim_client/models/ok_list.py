@@ -7,9 +7,12 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="OkList")
 
 
+@readable_repr
 @_attrs_define
 class OkList:
     """Success envelope of GET (collection and item), POST and PUT: `status` is "OK" and `content` is always an array, a

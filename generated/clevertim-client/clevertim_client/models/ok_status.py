@@ -7,9 +7,12 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="OkStatus")
 
 
+@readable_repr
 @_attrs_define
 class OkStatus:
     """Status-only success envelope: the whole body of a DELETE answer, `{"status": "OK"}` with no `content` key, and the

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.opportunity import Opportunity
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OpportunityEnvelope")
 
 
+@readable_repr
 @_attrs_define
 class OpportunityEnvelope:
     """OK envelope whose `content` holds opportunities."""

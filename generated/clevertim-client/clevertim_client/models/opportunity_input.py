@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="OpportunityInput")
 
 
+@readable_repr
 @_attrs_define
 class OpportunityInput:
     """Writable fields of an opportunity; the PUT body (merge: only the keys sent change). Unlisted keys are accepted and
@@ -133,14 +135,7 @@ class OpportunityInput:
         d = dict(src_dict)
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -150,27 +145,13 @@ class OpportunityInput:
 
         status = d.pop("status", UNSET)
 
-        def _parse_lead_user(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        lead_user = _parse_lead_user(d.pop("leadUser", UNSET))
+        lead_user = cast("int | None | Unset", d.pop("leadUser", UNSET))
 
         value = d.pop("value", UNSET)
 
         currency = d.pop("currency", UNSET)
 
-        def _parse_cust(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        cust = _parse_cust(d.pop("cust", UNSET))
+        cust = cast("int | None | Unset", d.pop("cust", UNSET))
 
         tags = cast(list[str], d.pop("tags", UNSET))
 

@@ -7,11 +7,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.phone_type import PhoneType, check_phone_type
 
 T = TypeVar("T", bound="Phone")
 
 
+@readable_repr
 @_attrs_define
 class Phone:
     """One phone number of a contact or company."""

@@ -7,11 +7,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.social_media_type import SocialMediaType, check_social_media_type
 
 T = TypeVar("T", bound="SocialMediaId")
 
 
+@readable_repr
 @_attrs_define
 class SocialMediaId:
     """One social media id (`smids` entry) of a contact or company."""

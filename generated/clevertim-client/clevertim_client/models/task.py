@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_recurrence import TaskRecurrence, check_task_recurrence
 from ..models.task_type import TaskType, check_task_type
 from ..types import UNSET, Unset
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Task")
 
 
+@readable_repr
 @_attrs_define
 class Task:
     """A task. New tasks get `location` "", `atype` "Not set", `rec` "N", `recevery` 1, `is_completed` and `is_deleted`
@@ -245,14 +247,7 @@ class Task:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 
@@ -301,41 +296,13 @@ class Task:
         else:
             atype = check_task_type(_atype)
 
-        def _parse_cust(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        cust = cast("int | None | Unset", d.pop("cust", UNSET))
 
-        cust = _parse_cust(d.pop("cust", UNSET))
+        case = cast("int | None | Unset", d.pop("case", UNSET))
 
-        def _parse_case(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        opp = cast("int | None | Unset", d.pop("opp", UNSET))
 
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_opp(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        opp = _parse_opp(d.pop("opp", UNSET))
-
-        def _parse_a_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        a_user_id = _parse_a_user_id(d.pop("aUserId", UNSET))
+        a_user_id = cast("int | None | Unset", d.pop("aUserId", UNSET))
 
         atypet = d.pop("atypet", UNSET)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_recurrence import TaskRecurrence, check_task_recurrence
 from ..models.task_type import TaskType, check_task_type
 from ..types import UNSET, Unset
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TaskCreate")
 
 
+@readable_repr
 @_attrs_define
 class TaskCreate:
     """POST body of a task. At a minimum provide a non-empty `name`; `{"name": ""}` is rejected with 400."""
@@ -196,14 +198,7 @@ class TaskCreate:
 
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 

@@ -7,11 +7,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskDate")
 
 
+@readable_repr
 @_attrs_define
 class TaskDate:
     """A task date: the date part (`y`, `mo`, `d`) and the time part (`h`, `mi`) are set independently; the time keys are

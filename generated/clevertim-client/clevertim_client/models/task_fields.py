@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_recurrence import TaskRecurrence, check_task_recurrence
 from ..types import UNSET, Unset
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TaskFields")
 
 
+@readable_repr
 @_attrs_define
 class TaskFields:
     """Writable task fields, as the service stores and returns them."""
@@ -128,14 +130,7 @@ class TaskFields:
         d = dict(src_dict)
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 

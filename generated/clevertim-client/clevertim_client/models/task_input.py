@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_recurrence import TaskRecurrence, check_task_recurrence
 from ..models.task_type import TaskType, check_task_type
 from ..types import UNSET, Unset
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TaskInput")
 
 
+@readable_repr
 @_attrs_define
 class TaskInput:
     """The PUT body of a task (merge: only the keys sent change): the task fields plus `opportunity` as an input alias of
@@ -195,14 +197,7 @@ class TaskInput:
         d = dict(src_dict)
         is_private = d.pop("is_private", UNSET)
 
-        def _parse_puser(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        puser = _parse_puser(d.pop("puser", UNSET))
+        puser = cast("int | None | Unset", d.pop("puser", UNSET))
 
         gid = d.pop("gid", UNSET)
 

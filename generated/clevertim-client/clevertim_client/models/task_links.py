@@ -7,12 +7,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_type import TaskType, check_task_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskLinks")
 
 
+@readable_repr
 @_attrs_define
 class TaskLinks:
     """A task's type and what it is attached to, as the service returns them (ids, or null when not attached)."""
@@ -85,41 +87,13 @@ class TaskLinks:
         else:
             atype = check_task_type(_atype)
 
-        def _parse_cust(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        cust = cast("int | None | Unset", d.pop("cust", UNSET))
 
-        cust = _parse_cust(d.pop("cust", UNSET))
+        case = cast("int | None | Unset", d.pop("case", UNSET))
 
-        def _parse_case(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        opp = cast("int | None | Unset", d.pop("opp", UNSET))
 
-        case = _parse_case(d.pop("case", UNSET))
-
-        def _parse_opp(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        opp = _parse_opp(d.pop("opp", UNSET))
-
-        def _parse_a_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        a_user_id = _parse_a_user_id(d.pop("aUserId", UNSET))
+        a_user_id = cast("int | None | Unset", d.pop("aUserId", UNSET))
 
         task_links = cls(
             atype=atype,

@@ -7,12 +7,14 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_type import TaskType, check_task_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskLinksInput")
 
 
+@readable_repr
 @_attrs_define
 class TaskLinksInput:
     """A task's type and links as a PUT or POST body may give them: the TaskLinks types, or "" for "not set" (the live-

@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_recurrence_options_type import TaskRecurrenceOptionsType, check_task_recurrence_options_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskRecurrenceOptions")
 
 
+@readable_repr
 @_attrs_define
 class TaskRecurrenceOptions:
     """Recurrence options (`recopts`): `{}`, or `{"type": "weekday"}` to skip weekends."""

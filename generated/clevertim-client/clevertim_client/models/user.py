@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.user_permission import UserPermission, check_user_permission
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="User")
 
 
+@readable_repr
 @_attrs_define
 class User:
     """A user of the account (read-only). Shown only by the Python client."""

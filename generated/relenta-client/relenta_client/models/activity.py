@@ -8,9 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="Activity")
 
 
+@readable_repr
 @_attrs_define
 class Activity:
     """An activity as `activity.list.json` returns it."""

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.activity import Activity
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ActivityListEnvelope")
 
 
+@readable_repr
 @_attrs_define
 class ActivityListEnvelope:
     """Success envelope of activity.list.json; `data` is one page of activities."""

@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ActivitySave")
 
 
+@readable_repr
 @_attrs_define
 class ActivitySave:
     """Body of activity.save.json: the activity list shape. Without `id` an activity is created,
@@ -143,13 +145,7 @@ class ActivitySave:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
+        id = cast("int | str | Unset", d.pop("id", UNSET))
 
         activity_type = d.pop("activity_type", UNSET)
 

@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Contact")
 
 
+@readable_repr
 @_attrs_define
 class Contact:
     """A contact as `contact.list.json` returns it. Multi-valued data is flattened into
@@ -170,21 +172,11 @@ class Contact:
 
         emails = d.pop("emails")
 
-        def _parse_title(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        title = _parse_title(d.pop("title"))
+        title = cast("None | str", d.pop("title"))
 
         company = d.pop("company")
 
-        def _parse_comment(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        comment = _parse_comment(d.pop("comment"))
+        comment = cast("None | str", d.pop("comment"))
 
         phone = d.pop("phone")
 
@@ -237,13 +229,7 @@ class Contact:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(data: object) -> None | str:
-                if data is None:
-                    return data
-                return cast(None | str, data)
-
-            additional_property = _parse_additional_property(prop_dict)
+            additional_property = cast("None | str", prop_dict)
 
             additional_properties[prop_name] = additional_property
 

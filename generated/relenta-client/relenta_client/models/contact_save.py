@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ContactSave")
 
 
+@readable_repr
 @_attrs_define
 class ContactSave:
     """Body of contact.save.json / contact.create.json: the contact list shape. Without `id` a
@@ -195,13 +197,7 @@ class ContactSave:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
+        id = cast("int | str | Unset", d.pop("id", UNSET))
 
         full_name = d.pop("full_name", UNSET)
 
@@ -225,25 +221,11 @@ class ContactSave:
 
         emails = d.pop("emails", UNSET)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
+        title = cast("None | str | Unset", d.pop("title", UNSET))
 
         company = d.pop("company", UNSET)
 
-        def _parse_comment(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        comment = _parse_comment(d.pop("comment", UNSET))
+        comment = cast("None | str | Unset", d.pop("comment", UNSET))
 
         phone = d.pop("phone", UNSET)
 

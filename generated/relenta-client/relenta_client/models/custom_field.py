@@ -7,12 +7,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.custom_field_type import CustomFieldType, check_custom_field_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomField")
 
 
+@readable_repr
 @_attrs_define
 class CustomField:
     """A contact custom-field definition. Its `key` names the extra top-level key carrying the

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.custom_field import CustomField
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomFieldListEnvelope")
 
 
+@readable_repr
 @_attrs_define
 class CustomFieldListEnvelope:
     """Success envelope of custom_field.list.json; `data` lists every custom-field definition."""

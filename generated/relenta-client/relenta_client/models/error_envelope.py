@@ -7,11 +7,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ErrorEnvelope")
 
 
+@readable_repr
 @_attrs_define
 class ErrorEnvelope:
     """Error answer (400, 401, 404). The vendor says "each response is a hash" but never shows an

@@ -7,9 +7,12 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SuccessEnvelope")
 
 
+@readable_repr
 @_attrs_define
 class SuccessEnvelope:
     """The envelope of every successful answer: `status` is `true`, `code` mirrors the HTTP

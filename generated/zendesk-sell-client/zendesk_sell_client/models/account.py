@@ -8,12 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.account_time_format import AccountTimeFormat, check_account_time_format
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Account")
 
 
+@readable_repr
 @_attrs_define
 class Account:
     """The account of the access token's owner."""
@@ -115,23 +117,9 @@ class Account:
 
         timezone = d.pop("timezone", UNSET)
 
-        def _parse_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        phone = cast("None | str | Unset", d.pop("phone", UNSET))
 
-        phone = _parse_phone(d.pop("phone", UNSET))
-
-        def _parse_subdomain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subdomain = _parse_subdomain(d.pop("subdomain", UNSET))
+        subdomain = cast("None | str | Unset", d.pop("subdomain", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.account import Account
     from ..models.resource_meta import ResourceMeta
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AccountResponse")
 
 
+@readable_repr
 @_attrs_define
 class AccountResponse:
     """Single-resource envelope holding the account."""

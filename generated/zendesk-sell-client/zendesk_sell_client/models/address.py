@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Address")
 
 
+@readable_repr
 @_attrs_define
 class Address:
     """Postal address, used by contacts, leads, address-typed custom fields and the billing and shipping addresses. All
@@ -81,51 +83,15 @@ class Address:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        line1 = cast("None | str | Unset", d.pop("line1", UNSET))
 
-        def _parse_line1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        city = cast("None | str | Unset", d.pop("city", UNSET))
 
-        line1 = _parse_line1(d.pop("line1", UNSET))
+        postal_code = cast("None | str | Unset", d.pop("postal_code", UNSET))
 
-        def _parse_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        state = cast("None | str | Unset", d.pop("state", UNSET))
 
-        city = _parse_city(d.pop("city", UNSET))
-
-        def _parse_postal_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        postal_code = _parse_postal_code(d.pop("postal_code", UNSET))
-
-        def _parse_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        state = _parse_state(d.pop("state", UNSET))
-
-        def _parse_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        country = _parse_country(d.pop("country", UNSET))
+        country = cast("None | str | Unset", d.pop("country", UNSET))
 
         address = cls(
             line1=line1,

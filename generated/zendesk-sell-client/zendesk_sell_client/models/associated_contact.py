@@ -8,12 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.associated_contact_role import AssociatedContactRole, check_associated_contact_role
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AssociatedContact")
 
 
+@readable_repr
 @_attrs_define
 class AssociatedContact:
     """A contact associated with a deal. It has no id of its own; the contact id identifies it."""

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.associated_contact_response import AssociatedContactResponse
     from ..models.collection_meta import CollectionMeta
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AssociatedContactCollection")
 
 
+@readable_repr
 @_attrs_define
 class AssociatedContactCollection:
     """A page of a deal's associated contacts."""

@@ -6,12 +6,14 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.associated_contact_role import AssociatedContactRole, check_associated_contact_role
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AssociatedContactCreate")
 
 
+@readable_repr
 @_attrs_define
 class AssociatedContactCreate:
     """A contact to associate with the deal; an unknown contact is an error."""

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.associated_contact_request_meta_type import (
     AssociatedContactRequestMetaType,
     check_associated_contact_request_meta_type,
@@ -16,6 +17,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="AssociatedContactRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class AssociatedContactRequestMeta:
     """Optional `meta` of an associated contact request envelope; a `type` that is sent must be `associated_contact` (see

@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Call")
 
 
+@readable_repr
 @_attrs_define
 class Call:
     """A logged phone call; its attributes are documented on the vendor's Calls page
@@ -181,81 +183,25 @@ class Call:
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        user_id = cast("int | None | Unset", d.pop("user_id", UNSET))
 
-        user_id = _parse_user_id(d.pop("user_id", UNSET))
+        summary = cast("None | str | Unset", d.pop("summary", UNSET))
 
-        def _parse_summary(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        recording_url = cast("None | str | Unset", d.pop("recording_url", UNSET))
 
-        summary = _parse_summary(d.pop("summary", UNSET))
+        outcome_id = cast("int | None | Unset", d.pop("outcome_id", UNSET))
 
-        def _parse_recording_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        duration = cast("int | None | Unset", d.pop("duration", UNSET))
 
-        recording_url = _parse_recording_url(d.pop("recording_url", UNSET))
-
-        def _parse_outcome_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        outcome_id = _parse_outcome_id(d.pop("outcome_id", UNSET))
-
-        def _parse_duration(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        duration = _parse_duration(d.pop("duration", UNSET))
-
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+        phone_number = cast("None | str | Unset", d.pop("phone_number", UNSET))
 
         incoming = d.pop("incoming", UNSET)
 
         missed = d.pop("missed", UNSET)
 
-        def _parse_resource_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        resource_type = cast("None | str | Unset", d.pop("resource_type", UNSET))
 
-        resource_type = _parse_resource_type(d.pop("resource_type", UNSET))
-
-        def _parse_resource_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        resource_id = _parse_resource_id(d.pop("resource_id", UNSET))
+        resource_id = cast("int | None | Unset", d.pop("resource_id", UNSET))
 
         associated_deal_ids = cast(list[int], d.pop("associated_deal_ids", UNSET))
 
@@ -276,14 +222,7 @@ class Call:
 
         made_at = _parse_made_at(d.pop("made_at", UNSET))
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
+        external_id = cast("None | str | Unset", d.pop("external_id", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

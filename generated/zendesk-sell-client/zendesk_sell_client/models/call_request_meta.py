@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.call_request_meta_type import CallRequestMetaType, check_call_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CallRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class CallRequestMeta:
     """Optional `meta` of a call request envelope; a `type` that is sent must be `call` (see zendesk-sell-2.3 on

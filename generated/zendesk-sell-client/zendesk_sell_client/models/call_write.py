@@ -7,12 +7,14 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.communication_resource_type import CommunicationResourceType, check_communication_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CallWrite")
 
 
+@readable_repr
 @_attrs_define
 class CallWrite:
     """Attributes of a call to log or change (vendor's Calls page). No attribute is known to be required (the Java
@@ -155,60 +157,17 @@ class CallWrite:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        user_id = cast("int | None | Unset", d.pop("user_id", UNSET))
 
-        def _parse_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        summary = cast("None | str | Unset", d.pop("summary", UNSET))
 
-        user_id = _parse_user_id(d.pop("user_id", UNSET))
+        recording_url = cast("None | str | Unset", d.pop("recording_url", UNSET))
 
-        def _parse_summary(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        outcome_id = cast("int | None | Unset", d.pop("outcome_id", UNSET))
 
-        summary = _parse_summary(d.pop("summary", UNSET))
+        duration = cast("int | None | Unset", d.pop("duration", UNSET))
 
-        def _parse_recording_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        recording_url = _parse_recording_url(d.pop("recording_url", UNSET))
-
-        def _parse_outcome_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        outcome_id = _parse_outcome_id(d.pop("outcome_id", UNSET))
-
-        def _parse_duration(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        duration = _parse_duration(d.pop("duration", UNSET))
-
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+        phone_number = cast("None | str | Unset", d.pop("phone_number", UNSET))
 
         incoming = d.pop("incoming", UNSET)
 
@@ -231,14 +190,7 @@ class CallWrite:
 
         resource_type = _parse_resource_type(d.pop("resource_type", UNSET))
 
-        def _parse_resource_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        resource_id = _parse_resource_id(d.pop("resource_id", UNSET))
+        resource_id = cast("int | None | Unset", d.pop("resource_id", UNSET))
 
         associated_deal_ids = cast(list[int], d.pop("associated_deal_ids", UNSET))
 
@@ -259,14 +211,7 @@ class CallWrite:
 
         made_at = _parse_made_at(d.pop("made_at", UNSET))
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
+        external_id = cast("None | str | Unset", d.pop("external_id", UNSET))
 
         call_write = cls(
             user_id=user_id,

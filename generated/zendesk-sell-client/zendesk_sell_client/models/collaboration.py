@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Collaboration")
 
 
+@readable_repr
 @_attrs_define
 class Collaboration:
     """A user collaborating on a record. The v2 endpoints are known from the Java client and Airbyte; the object's

@@ -6,9 +6,12 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="CollaborationCreate")
 
 
+@readable_repr
 @_attrs_define
 class CollaborationCreate:
     """A new collaboration. All three attributes are required (inferred; the sources give no required set)."""

@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.collaboration_request_meta_type import CollaborationRequestMetaType, check_collaboration_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollaborationRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class CollaborationRequestMeta:
     """Optional `meta` of a collaboration request envelope; a `type` that is sent must be `collaboration` (see zendesk-

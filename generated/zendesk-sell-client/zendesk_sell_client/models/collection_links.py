@@ -7,11 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollectionLinks")
 
 
+@readable_repr
 @_attrs_define
 class CollectionLinks:
     """Navigation links of a page. Links that do not apply are left out (the last page has no `next_page`, an empty page
@@ -79,41 +81,13 @@ class CollectionLinks:
         d = dict(src_dict)
         self_ = d.pop("self", UNSET)
 
-        def _parse_first_page(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        first_page = cast("None | str | Unset", d.pop("first_page", UNSET))
 
-        first_page = _parse_first_page(d.pop("first_page", UNSET))
+        prev_page = cast("None | str | Unset", d.pop("prev_page", UNSET))
 
-        def _parse_prev_page(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        next_page = cast("None | str | Unset", d.pop("next_page", UNSET))
 
-        prev_page = _parse_prev_page(d.pop("prev_page", UNSET))
-
-        def _parse_next_page(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_page = _parse_next_page(d.pop("next_page", UNSET))
-
-        def _parse_last_page(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_page = _parse_last_page(d.pop("last_page", UNSET))
+        last_page = cast("None | str | Unset", d.pop("last_page", UNSET))
 
         collection_links = cls(
             self_=self_,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.customer_status import CustomerStatus, check_customer_status
 from ..models.prospect_status import ProspectStatus, check_prospect_status
 from ..types import UNSET, Unset
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Contact")
 
 
+@readable_repr
 @_attrs_define
 class Contact:
     """A person (individual, `is_organization: false`) or a company (organization, `is_organization: true`). Individuals
@@ -339,50 +341,15 @@ class Contact:
 
         is_organization = d.pop("is_organization", UNSET)
 
-        def _parse_contact_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        contact_id = cast("int | None | Unset", d.pop("contact_id", UNSET))
 
-        contact_id = _parse_contact_id(d.pop("contact_id", UNSET))
+        parent_organization_id = cast("int | None | Unset", d.pop("parent_organization_id", UNSET))
 
-        def _parse_parent_organization_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        name = cast("None | str | Unset", d.pop("name", UNSET))
 
-        parent_organization_id = _parse_parent_organization_id(d.pop("parent_organization_id", UNSET))
+        first_name = cast("None | str | Unset", d.pop("first_name", UNSET))
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
+        last_name = cast("None | str | Unset", d.pop("last_name", UNSET))
 
         _customer_status = d.pop("customer_status", UNSET)
         customer_status: CustomerStatus | Unset
@@ -398,113 +365,29 @@ class Contact:
         else:
             prospect_status = check_prospect_status(_prospect_status)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        title = cast("None | str | Unset", d.pop("title", UNSET))
 
-        title = _parse_title(d.pop("title", UNSET))
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        industry = cast("None | str | Unset", d.pop("industry", UNSET))
 
-        description = _parse_description(d.pop("description", UNSET))
+        website = cast("None | str | Unset", d.pop("website", UNSET))
 
-        def _parse_industry(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        email = cast("None | str | Unset", d.pop("email", UNSET))
 
-        industry = _parse_industry(d.pop("industry", UNSET))
+        phone = cast("None | str | Unset", d.pop("phone", UNSET))
 
-        def _parse_website(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        mobile = cast("None | str | Unset", d.pop("mobile", UNSET))
 
-        website = _parse_website(d.pop("website", UNSET))
+        fax = cast("None | str | Unset", d.pop("fax", UNSET))
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        twitter = cast("None | str | Unset", d.pop("twitter", UNSET))
 
-        email = _parse_email(d.pop("email", UNSET))
+        facebook = cast("None | str | Unset", d.pop("facebook", UNSET))
 
-        def _parse_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        linkedin = cast("None | str | Unset", d.pop("linkedin", UNSET))
 
-        phone = _parse_phone(d.pop("phone", UNSET))
-
-        def _parse_mobile(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        mobile = _parse_mobile(d.pop("mobile", UNSET))
-
-        def _parse_fax(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        fax = _parse_fax(d.pop("fax", UNSET))
-
-        def _parse_twitter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        twitter = _parse_twitter(d.pop("twitter", UNSET))
-
-        def _parse_facebook(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        facebook = _parse_facebook(d.pop("facebook", UNSET))
-
-        def _parse_linkedin(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin = _parse_linkedin(d.pop("linkedin", UNSET))
-
-        def _parse_skype(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        skype = _parse_skype(d.pop("skype", UNSET))
+        skype = cast("None | str | Unset", d.pop("skype", UNSET))
 
         def _parse_address(data: object) -> Address | None | Unset:
             if data is None:

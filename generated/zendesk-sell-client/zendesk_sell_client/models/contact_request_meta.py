@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.contact_request_meta_type import ContactRequestMetaType, check_contact_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ContactRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class ContactRequestMeta:
     """Optional `meta` of a contact request envelope; a `type` that is sent must be `contact` (see zendesk-sell-2.3 on

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.custom_field_type import CustomFieldType, check_custom_field_type
 from ..types import UNSET, Unset
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomField")
 
 
+@readable_repr
 @_attrs_define
 class CustomField:
     """Definition of a custom field (known from the official Zapier app). The choices of list fields come as `choices` or

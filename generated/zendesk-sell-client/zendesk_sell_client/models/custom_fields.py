@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.address import Address
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CustomFields")
 
 
+@readable_repr
 @_attrs_define
 class CustomFields:
     """Custom field values keyed by custom field name. Only fields with a value are listed (an unset field is omitted,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Deal")
 
 
+@readable_repr
 @_attrs_define
 class Deal:
     """A sales opportunity with a primary contact, moving through the stages of a pipeline."""
@@ -275,12 +277,7 @@ class Deal:
 
         name = d.pop("name", UNSET)
 
-        def _parse_value(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        value = _parse_value(d.pop("value", UNSET))
+        value = cast("int | str | Unset", d.pop("value", UNSET))
 
         currency = d.pop("currency", UNSET)
 
@@ -305,14 +302,7 @@ class Deal:
 
         last_stage_change_at = _parse_last_stage_change_at(d.pop("last_stage_change_at", UNSET))
 
-        def _parse_last_stage_change_by_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        last_stage_change_by_id = _parse_last_stage_change_by_id(d.pop("last_stage_change_by_id", UNSET))
+        last_stage_change_by_id = cast("int | None | Unset", d.pop("last_stage_change_by_id", UNSET))
 
         def _parse_last_activity_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -331,45 +321,17 @@ class Deal:
 
         last_activity_at = _parse_last_activity_at(d.pop("last_activity_at", UNSET))
 
-        def _parse_source_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        source_id = cast("int | None | Unset", d.pop("source_id", UNSET))
 
-        source_id = _parse_source_id(d.pop("source_id", UNSET))
+        loss_reason_id = cast("int | None | Unset", d.pop("loss_reason_id", UNSET))
 
-        def _parse_loss_reason_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        loss_reason_id = _parse_loss_reason_id(d.pop("loss_reason_id", UNSET))
-
-        def _parse_unqualified_reason_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        unqualified_reason_id = _parse_unqualified_reason_id(d.pop("unqualified_reason_id", UNSET))
+        unqualified_reason_id = cast("int | None | Unset", d.pop("unqualified_reason_id", UNSET))
 
         dropbox_email = d.pop("dropbox_email", UNSET)
 
         contact_id = d.pop("contact_id", UNSET)
 
-        def _parse_organization_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+        organization_id = cast("int | None | Unset", d.pop("organization_id", UNSET))
 
         def _parse_estimated_close_date(data: object) -> datetime.date | None | Unset:
             if data is None:
@@ -388,14 +350,7 @@ class Deal:
 
         estimated_close_date = _parse_estimated_close_date(d.pop("estimated_close_date", UNSET))
 
-        def _parse_customized_win_likelihood(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        customized_win_likelihood = _parse_customized_win_likelihood(d.pop("customized_win_likelihood", UNSET))
+        customized_win_likelihood = cast("int | None | Unset", d.pop("customized_win_likelihood", UNSET))
 
         def _parse_added_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:

@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.deal_request_meta_type import DealRequestMetaType, check_deal_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DealRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class DealRequestMeta:
     """Optional `meta` of a deal request envelope; a `type` that is sent must be `deal` (see zendesk-sell-2.3 on

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.deal_unqualified_reason_request_meta_type import (
     DealUnqualifiedReasonRequestMetaType,
     check_deal_unqualified_reason_request_meta_type,
@@ -16,6 +17,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="DealUnqualifiedReasonRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class DealUnqualifiedReasonRequestMeta:
     """Optional `meta` of a deal unqualified reason request envelope; a `type` that is sent must be

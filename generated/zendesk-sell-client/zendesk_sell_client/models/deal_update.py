@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DealUpdate")
 
 
+@readable_repr
 @_attrs_define
 class DealUpdate:
     """Attributes to change (partial update; `tags` replace the whole set)."""
@@ -187,12 +189,7 @@ class DealUpdate:
 
         owner_id = d.pop("owner_id", UNSET)
 
-        def _parse_value(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
-
-        value = _parse_value(d.pop("value", UNSET))
+        value = cast("float | str | Unset", d.pop("value", UNSET))
 
         currency = d.pop("currency", UNSET)
 
@@ -207,32 +204,11 @@ class DealUpdate:
         else:
             last_stage_change_at = datetime.datetime.fromisoformat(_last_stage_change_at)
 
-        def _parse_source_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        source_id = cast("int | None | Unset", d.pop("source_id", UNSET))
 
-        source_id = _parse_source_id(d.pop("source_id", UNSET))
+        loss_reason_id = cast("int | None | Unset", d.pop("loss_reason_id", UNSET))
 
-        def _parse_loss_reason_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        loss_reason_id = _parse_loss_reason_id(d.pop("loss_reason_id", UNSET))
-
-        def _parse_unqualified_reason_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        unqualified_reason_id = _parse_unqualified_reason_id(d.pop("unqualified_reason_id", UNSET))
+        unqualified_reason_id = cast("int | None | Unset", d.pop("unqualified_reason_id", UNSET))
 
         def _parse_estimated_close_date(data: object) -> datetime.date | None | Unset:
             if data is None:
@@ -251,14 +227,7 @@ class DealUpdate:
 
         estimated_close_date = _parse_estimated_close_date(d.pop("estimated_close_date", UNSET))
 
-        def _parse_customized_win_likelihood(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        customized_win_likelihood = _parse_customized_win_likelihood(d.pop("customized_win_likelihood", UNSET))
+        customized_win_likelihood = cast("int | None | Unset", d.pop("customized_win_likelihood", UNSET))
 
         def _parse_added_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:

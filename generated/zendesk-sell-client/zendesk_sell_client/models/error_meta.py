@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ErrorMeta")
 
 
+@readable_repr
 @_attrs_define
 class ErrorMeta:
     """Top-level `meta` of an error envelope."""

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.error_item import ErrorItem
     from ..models.error_meta import ErrorMeta
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ErrorResponse")
 
 
+@readable_repr
 @_attrs_define
 class ErrorResponse:
     """Error envelope of every 4xx/5xx answer: a list of errors and a `meta` with the HTTP status line and the request's

@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.enrollable_resource_type import EnrollableResourceType, check_enrollable_resource_type
 
 T = TypeVar("T", bound="FinishOngoingEnrollments")
 
 
+@readable_repr
 @_attrs_define
 class FinishOngoingEnrollments:
     """The record whose ongoing sequence enrollments to finish (attribute names inferred)."""

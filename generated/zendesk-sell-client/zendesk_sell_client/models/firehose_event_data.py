@@ -7,9 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="FirehoseEventData")
 
 
+@readable_repr
 @_attrs_define
 class FirehoseEventData:
     """The record's whole state after the event (the fields each stream's page lists). For a `deleted` event the payload is

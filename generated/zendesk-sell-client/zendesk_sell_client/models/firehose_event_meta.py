@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.firehose_event_meta_event_type import FirehoseEventMetaEventType, check_firehose_event_meta_event_type
 from ..types import UNSET, Unset
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FirehoseEventMeta")
 
 
+@readable_repr
 @_attrs_define
 class FirehoseEventMeta:
     """What happened."""

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.firehose_event import FirehoseEvent
     from ..models.firehose_page_meta import FirehosePageMeta
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FirehosePage")
 
 
+@readable_repr
 @_attrs_define
 class FirehosePage:
     """One read of a stream."""

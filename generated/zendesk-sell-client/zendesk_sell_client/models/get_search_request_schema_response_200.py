@@ -7,9 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="GetSearchRequestSchemaResponse200")
 
 
+@readable_repr
 @_attrs_define
 class GetSearchRequestSchemaResponse200:
     """A JSON Schema (draft 2020-12) of the search request."""

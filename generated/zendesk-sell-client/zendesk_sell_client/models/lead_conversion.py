@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadConversion")
 
 
+@readable_repr
 @_attrs_define
 class LeadConversion:
     """Record of a lead converted into an individual, an organization and possibly a deal; every attribute is read-only
@@ -94,32 +96,11 @@ class LeadConversion:
 
         lead_id = d.pop("lead_id", UNSET)
 
-        def _parse_individual_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        individual_id = cast("int | None | Unset", d.pop("individual_id", UNSET))
 
-        individual_id = _parse_individual_id(d.pop("individual_id", UNSET))
+        organization_id = cast("int | None | Unset", d.pop("organization_id", UNSET))
 
-        def _parse_organization_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
-
-        def _parse_deal_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        deal_id = _parse_deal_id(d.pop("deal_id", UNSET))
+        deal_id = cast("int | None | Unset", d.pop("deal_id", UNSET))
 
         creator_id = d.pop("creator_id", UNSET)
 

@@ -6,11 +6,13 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadConversionCreate")
 
 
+@readable_repr
 @_attrs_define
 class LeadConversionCreate:
     """What to convert. `lead_id` is required; `owner_id` owns what is created (default: the lead's owner); `create_deal`
@@ -56,14 +58,7 @@ class LeadConversionCreate:
         d = dict(src_dict)
         lead_id = d.pop("lead_id")
 
-        def _parse_owner_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        owner_id = _parse_owner_id(d.pop("owner_id", UNSET))
+        owner_id = cast("int | None | Unset", d.pop("owner_id", UNSET))
 
         create_deal = d.pop("create_deal", UNSET)
 

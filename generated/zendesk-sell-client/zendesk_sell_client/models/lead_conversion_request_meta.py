@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.lead_conversion_request_meta_type import (
     LeadConversionRequestMetaType,
     check_lead_conversion_request_meta_type,
@@ -16,6 +17,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="LeadConversionRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class LeadConversionRequestMeta:
     """Optional `meta` of a lead conversion request envelope; a `type` that is sent must be `lead_conversion` (see zendesk-

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LeadCreate")
 
 
+@readable_repr
 @_attrs_define
 class LeadCreate:
     """Attributes of a new lead (the official clients' writable set). Either `last_name` or `organization_name` is
@@ -235,14 +237,7 @@ class LeadCreate:
         d = dict(src_dict)
         owner_id = d.pop("owner_id", UNSET)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
+        first_name = cast("None | str | Unset", d.pop("first_name", UNSET))
 
         last_name = d.pop("last_name", UNSET)
 
@@ -250,122 +245,31 @@ class LeadCreate:
 
         status = d.pop("status", UNSET)
 
-        def _parse_source_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        source_id = cast("int | None | Unset", d.pop("source_id", UNSET))
 
-        source_id = _parse_source_id(d.pop("source_id", UNSET))
+        title = cast("None | str | Unset", d.pop("title", UNSET))
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
-        title = _parse_title(d.pop("title", UNSET))
+        industry = cast("None | str | Unset", d.pop("industry", UNSET))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        website = cast("None | str | Unset", d.pop("website", UNSET))
 
-        description = _parse_description(d.pop("description", UNSET))
+        email = cast("None | str | Unset", d.pop("email", UNSET))
 
-        def _parse_industry(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        phone = cast("None | str | Unset", d.pop("phone", UNSET))
 
-        industry = _parse_industry(d.pop("industry", UNSET))
+        mobile = cast("None | str | Unset", d.pop("mobile", UNSET))
 
-        def _parse_website(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        fax = cast("None | str | Unset", d.pop("fax", UNSET))
 
-        website = _parse_website(d.pop("website", UNSET))
+        twitter = cast("None | str | Unset", d.pop("twitter", UNSET))
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        facebook = cast("None | str | Unset", d.pop("facebook", UNSET))
 
-        email = _parse_email(d.pop("email", UNSET))
+        linkedin = cast("None | str | Unset", d.pop("linkedin", UNSET))
 
-        def _parse_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone = _parse_phone(d.pop("phone", UNSET))
-
-        def _parse_mobile(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        mobile = _parse_mobile(d.pop("mobile", UNSET))
-
-        def _parse_fax(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        fax = _parse_fax(d.pop("fax", UNSET))
-
-        def _parse_twitter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        twitter = _parse_twitter(d.pop("twitter", UNSET))
-
-        def _parse_facebook(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        facebook = _parse_facebook(d.pop("facebook", UNSET))
-
-        def _parse_linkedin(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        linkedin = _parse_linkedin(d.pop("linkedin", UNSET))
-
-        def _parse_skype(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        skype = _parse_skype(d.pop("skype", UNSET))
+        skype = cast("None | str | Unset", d.pop("skype", UNSET))
 
         def _parse_address(data: object) -> Address | None | Unset:
             if data is None:

@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.lead_request_meta_type import LeadRequestMetaType, check_lead_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class LeadRequestMeta:
     """Optional `meta` of a lead request envelope; a `type` that is sent must be `lead` (see zendesk-sell-2.3 on

@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LineItem")
 
 
+@readable_repr
 @_attrs_define
 class LineItem:
     """A product on an order. Name, SKU, description and price are copied from the product when the line item is created."""
@@ -134,59 +136,23 @@ class LineItem:
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_product_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        product_id = cast("int | None | Unset", d.pop("product_id", UNSET))
 
-        product_id = _parse_product_id(d.pop("product_id", UNSET))
+        value = cast("float | str | Unset", d.pop("value", UNSET))
 
-        def _parse_value(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
-
-        value = _parse_value(d.pop("value", UNSET))
-
-        def _parse_variation(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
-
-        variation = _parse_variation(d.pop("variation", UNSET))
+        variation = cast("float | str | Unset", d.pop("variation", UNSET))
 
         currency = d.pop("currency", UNSET)
 
         quantity = d.pop("quantity", UNSET)
 
-        def _parse_price(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
-
-        price = _parse_price(d.pop("price", UNSET))
+        price = cast("float | str | Unset", d.pop("price", UNSET))
 
         name = d.pop("name", UNSET)
 
-        def _parse_sku(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        sku = cast("None | str | Unset", d.pop("sku", UNSET))
 
-        sku = _parse_sku(d.pop("sku", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

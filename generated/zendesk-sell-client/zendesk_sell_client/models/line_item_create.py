@@ -6,11 +6,13 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LineItemCreate")
 
 
+@readable_repr
 @_attrs_define
 class LineItemCreate:
     """A product to add to the order (the official clients' writable set). `currency` is required; `product_id` names an
@@ -72,19 +74,9 @@ class LineItemCreate:
 
         currency = d.pop("currency")
 
-        def _parse_value(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
+        value = cast("float | str | Unset", d.pop("value", UNSET))
 
-        value = _parse_value(d.pop("value", UNSET))
-
-        def _parse_variation(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
-
-        variation = _parse_variation(d.pop("variation", UNSET))
+        variation = cast("float | str | Unset", d.pop("variation", UNSET))
 
         quantity = d.pop("quantity", UNSET)
 

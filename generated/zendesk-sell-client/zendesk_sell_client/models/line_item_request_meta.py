@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.line_item_request_meta_type import LineItemRequestMetaType, check_line_item_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LineItemRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class LineItemRequestMeta:
     """Optional `meta` of a line item request envelope; a `type` that is sent must be `line_item` (see zendesk-sell-2.3 on

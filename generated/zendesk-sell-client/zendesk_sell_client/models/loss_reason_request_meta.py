@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.loss_reason_request_meta_type import LossReasonRequestMetaType, check_loss_reason_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LossReasonRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class LossReasonRequestMeta:
     """Optional `meta` of a loss reason request envelope; a `type` that is sent must be `loss_reason` (see zendesk-sell-2.3

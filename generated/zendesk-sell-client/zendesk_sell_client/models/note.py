@@ -8,12 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.resource_type import ResourceType, check_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Note")
 
 
+@readable_repr
 @_attrs_define
 class Note:
     """A note attached to a lead, contact or deal."""

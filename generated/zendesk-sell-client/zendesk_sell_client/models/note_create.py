@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.resource_type import ResourceType, check_resource_type
 
 T = TypeVar("T", bound="NoteCreate")
 
 
+@readable_repr
 @_attrs_define
 class NoteCreate:
     """Attributes of a new note (the official clients' writable set): content and the lead, contact or deal it belongs to."""

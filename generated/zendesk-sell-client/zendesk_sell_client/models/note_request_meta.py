@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.note_request_meta_type import NoteRequestMetaType, check_note_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NoteRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class NoteRequestMeta:
     """Optional `meta` of a note request envelope; a `type` that is sent must be `note` (see zendesk-sell-2.3 on

@@ -6,12 +6,14 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.resource_type import ResourceType, check_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NoteUpdate")
 
 
+@readable_repr
 @_attrs_define
 class NoteUpdate:
     """Attributes to change (partial update)."""

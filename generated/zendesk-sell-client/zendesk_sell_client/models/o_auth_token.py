@@ -7,11 +7,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OAuthToken")
 
 
+@readable_repr
 @_attrs_define
 class OAuthToken:
     """A token pair (shape from the vendor's Zapier app fixtures; `token_type` and `expires_in` from the authentication

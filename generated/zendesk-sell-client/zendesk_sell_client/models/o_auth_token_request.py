@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.o_auth_token_request_grant_type import OAuthTokenRequestGrantType, check_o_auth_token_request_grant_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OAuthTokenRequest")
 
 
+@readable_repr
 @_attrs_define
 class OAuthTokenRequest:
     """The token request form. `authorization_code` needs `code` (and the `redirect_uri` given to `authorize`, if one was);

@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OrderCreate")
 
 
+@readable_repr
 @_attrs_define
 class OrderCreate:
     """A new order for a deal the user can access. A deal has at most one order; creating a second gives `422`."""

@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.order_request_meta_type import OrderRequestMetaType, check_order_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OrderRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class OrderRequestMeta:
     """Optional `meta` of an order request envelope; a `type` that is sent must be `order` (see zendesk-sell-2.3 on

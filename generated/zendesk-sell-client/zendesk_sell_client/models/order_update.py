@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OrderUpdate")
 
 
+@readable_repr
 @_attrs_define
 class OrderUpdate:
     """Attributes to change (partial update)."""

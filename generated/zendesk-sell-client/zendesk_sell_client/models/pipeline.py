@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Pipeline")
 
 
+@readable_repr
 @_attrs_define
 class Pipeline:
     """A sales pipeline."""
@@ -81,14 +83,7 @@ class Pipeline:
 
         disabled = d.pop("disabled", UNSET)
 
-        def _parse_locale_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        locale_key = _parse_locale_key(d.pop("locale_key", UNSET))
+        locale_key = cast("None | str | Unset", d.pop("locale_key", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

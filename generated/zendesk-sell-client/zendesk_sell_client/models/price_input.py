@@ -6,9 +6,12 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="PriceInput")
 
 
+@readable_repr
 @_attrs_define
 class PriceInput:
     """Price of a product in one currency (request form; the amount may be a number or a decimal string)."""
@@ -38,11 +41,7 @@ class PriceInput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_amount(data: object) -> float | str:
-            return cast(float | str, data)
-
-        amount = _parse_amount(d.pop("amount"))
+        amount = cast("float | str", d.pop("amount"))
 
         currency = d.pop("currency")
 

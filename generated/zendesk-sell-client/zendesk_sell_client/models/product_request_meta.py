@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.product_request_meta_type import ProductRequestMetaType, check_product_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ProductRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class ProductRequestMeta:
     """Optional `meta` of a product request envelope; a `type` that is sent must be `product` (see zendesk-sell-2.3 on

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ProductUpdate")
 
 
+@readable_repr
 @_attrs_define
 class ProductUpdate:
     """Attributes to change (partial update; `prices` replace the whole list)."""
@@ -117,61 +119,19 @@ class ProductUpdate:
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_sku(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        sku = _parse_sku(d.pop("sku", UNSET))
+        sku = cast("None | str | Unset", d.pop("sku", UNSET))
 
         active = d.pop("active", UNSET)
 
-        def _parse_max_discount(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        max_discount = cast("int | None | Unset", d.pop("max_discount", UNSET))
 
-        max_discount = _parse_max_discount(d.pop("max_discount", UNSET))
+        max_markup = cast("int | None | Unset", d.pop("max_markup", UNSET))
 
-        def _parse_max_markup(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        cost = cast("float | None | str | Unset", d.pop("cost", UNSET))
 
-        max_markup = _parse_max_markup(d.pop("max_markup", UNSET))
-
-        def _parse_cost(data: object) -> float | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | str | Unset, data)
-
-        cost = _parse_cost(d.pop("cost", UNSET))
-
-        def _parse_cost_currency(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cost_currency = _parse_cost_currency(d.pop("cost_currency", UNSET))
+        cost_currency = cast("None | str | Unset", d.pop("cost_currency", UNSET))
 
         _prices = d.pop("prices", UNSET)
         prices: list[PriceInput] | Unset = UNSET

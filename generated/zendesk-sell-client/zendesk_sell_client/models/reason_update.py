@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReasonUpdate")
 
 
+@readable_repr
 @_attrs_define
 class ReasonUpdate:
     """Attributes to change (partial update: an empty `data` changes nothing); a new `name` must be unique, otherwise

@@ -6,9 +6,12 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="ReasonWrite")
 
 
+@readable_repr
 @_attrs_define
 class ReasonWrite:
     """Attributes of a reason; `name` must be unique, otherwise `422`."""

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.search_aggregation_aggregation_type import (
     SearchAggregationAggregationType,
     check_search_aggregation_aggregation_type,
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchAggregation")
 
 
+@readable_repr
 @_attrs_define
 class SearchAggregation:
     """An aggregation of one attribute over every match (vendor's Search aggregations page shows `max`, `min` and `avg`;

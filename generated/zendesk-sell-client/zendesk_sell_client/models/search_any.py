@@ -6,9 +6,12 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SearchAny")
 
 
+@readable_repr
 @_attrs_define
 class SearchAny:
     """Equal to one of the values."""
@@ -39,11 +42,7 @@ class SearchAny:
         any_ = []
         _any_ = d.pop("any")
         for any_item_data in _any_:
-
-            def _parse_any_item(data: object) -> bool | float | str:
-                return cast(bool | float | str, data)
-
-            any_item = _parse_any_item(any_item_data)
+            any_item = cast("bool | float | str", any_item_data)
 
             any_.append(any_item)
 

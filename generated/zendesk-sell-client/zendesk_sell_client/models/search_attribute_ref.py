@@ -6,9 +6,12 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SearchAttributeRef")
 
 
+@readable_repr
 @_attrs_define
 class SearchAttributeRef:
     """An attribute by name (see each search operation and `/v3/<resource>/schema`)."""

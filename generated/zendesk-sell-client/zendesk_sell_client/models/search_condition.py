@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.search_any import SearchAny
     from ..models.search_attribute_ref import SearchAttributeRef
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchCondition")
 
 
+@readable_repr
 @_attrs_define
 class SearchCondition:
     """An attribute and the parameter it must satisfy."""

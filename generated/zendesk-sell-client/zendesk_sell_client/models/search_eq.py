@@ -6,9 +6,12 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SearchEq")
 
 
+@readable_repr
 @_attrs_define
 class SearchEq:
     """Equal to the value."""
@@ -33,11 +36,7 @@ class SearchEq:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_eq(data: object) -> bool | float | str:
-            return cast(bool | float | str, data)
-
-        eq = _parse_eq(d.pop("eq"))
+        eq = cast("bool | float | str", d.pop("eq"))
 
         search_eq = cls(
             eq=eq,

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.search_filter_leaf import SearchFilterLeaf
     from ..models.search_filter_not import SearchFilterNot
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchFilterAnd")
 
 
+@readable_repr
 @_attrs_define
 class SearchFilterAnd:
     """All of the filters."""

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.search_filter_and import SearchFilterAnd
     from ..models.search_filter_leaf import SearchFilterLeaf
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchFilterNot")
 
 
+@readable_repr
 @_attrs_define
 class SearchFilterNot:
     """The negation of a filter."""

@@ -7,9 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SearchHitData")
 
 
+@readable_repr
 @_attrs_define
 class SearchHitData:
     """The projected attributes only (`id` and `version` by default); objects such as `owner` come back as objects."""

@@ -6,9 +6,12 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SearchIsNull")
 
 
+@readable_repr
 @_attrs_define
 class SearchIsNull:
     """Whether the attribute is empty (`true`) or set (`false`)."""

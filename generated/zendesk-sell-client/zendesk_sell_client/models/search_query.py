@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchQuery")
 
 
+@readable_repr
 @_attrs_define
 class SearchQuery:
     """What to return (`projection`; default `id` and `version`), which records (`filter`) and in which order (`sort`,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchQueryRequest")
 
 
+@readable_repr
 @_attrs_define
 class SearchQueryRequest:
     """One query with its paging. `per_page` 0..200 (default 50); `page` is 0-based; `cursor`, `page` and `offset` are

@@ -6,11 +6,13 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SearchRange")
 
 
+@readable_repr
 @_attrs_define
 class SearchRange:
     """One or more bounds."""
@@ -66,34 +68,13 @@ class SearchRange:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        gt = cast("bool | float | str | Unset", d.pop("gt", UNSET))
 
-        def _parse_gt(data: object) -> bool | float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | float | str | Unset, data)
+        gte = cast("bool | float | str | Unset", d.pop("gte", UNSET))
 
-        gt = _parse_gt(d.pop("gt", UNSET))
+        lt = cast("bool | float | str | Unset", d.pop("lt", UNSET))
 
-        def _parse_gte(data: object) -> bool | float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | float | str | Unset, data)
-
-        gte = _parse_gte(d.pop("gte", UNSET))
-
-        def _parse_lt(data: object) -> bool | float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | float | str | Unset, data)
-
-        lt = _parse_lt(d.pop("lt", UNSET))
-
-        def _parse_lte(data: object) -> bool | float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | float | str | Unset, data)
-
-        lte = _parse_lte(d.pop("lte", UNSET))
+        lte = cast("bool | float | str | Unset", d.pop("lte", UNSET))
 
         search_range = cls(
             gt=gt,

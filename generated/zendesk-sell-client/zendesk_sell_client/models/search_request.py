@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.search_request_item import SearchRequestItem
 
@@ -13,6 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchRequest")
 
 
+@readable_repr
 @_attrs_define
 class SearchRequest:
     """A batch of queries (vendor's Search query-language page): each item's `data` is one QueryRequest. The vendor

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.search_result import SearchResult
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchResponse")
 
 
+@readable_repr
 @_attrs_define
 class SearchResponse:
     """One result per query of the batch, in order (vendor's Search response page)."""

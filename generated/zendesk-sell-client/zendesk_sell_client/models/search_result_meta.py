@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchResultMeta")
 
 
+@readable_repr
 @_attrs_define
 class SearchResultMeta:
     """Counts, cursors and aggregations of one result."""

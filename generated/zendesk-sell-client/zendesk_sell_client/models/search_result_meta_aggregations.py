@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.search_result_meta_aggregations_additional_property import (
         SearchResultMetaAggregationsAdditionalProperty,
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchResultMetaAggregations")
 
 
+@readable_repr
 @_attrs_define
 class SearchResultMetaAggregations:
     """Per attribute, the requested aggregates, e.g. `{decimal_value: {min: 14.05, max: 34463590}}`."""

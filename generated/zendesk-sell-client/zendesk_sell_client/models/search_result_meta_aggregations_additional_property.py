@@ -7,9 +7,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SearchResultMetaAggregationsAdditionalProperty")
 
 
+@readable_repr
 @_attrs_define
 class SearchResultMetaAggregationsAdditionalProperty:
     """Aggregate type -> value (null when nothing matched)."""
@@ -31,13 +34,7 @@ class SearchResultMetaAggregationsAdditionalProperty:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(data: object) -> float | None | str:
-                if data is None:
-                    return data
-                return cast(float | None | str, data)
-
-            additional_property = _parse_additional_property(prop_dict)
+            additional_property = cast("float | None | str", prop_dict)
 
             additional_properties[prop_name] = additional_property
 

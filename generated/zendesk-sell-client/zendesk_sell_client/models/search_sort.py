@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.search_sort_order import SearchSortOrder, check_search_sort_order
 from ..types import UNSET, Unset
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SearchSort")
 
 
+@readable_repr
 @_attrs_define
 class SearchSort:
     """One sort criterion. The Sort object's fields are not published; this shape (like an aggregation's `attribute`, plus

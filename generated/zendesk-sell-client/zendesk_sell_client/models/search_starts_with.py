@@ -6,9 +6,12 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SearchStartsWith")
 
 
+@readable_repr
 @_attrs_define
 class SearchStartsWith:
     """A text attribute starting with the value."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Sequence")
 
 
+@readable_repr
 @_attrs_define
 class Sequence:
     """A sales-engagement sequence (Reach add-on), as the official Zapier app's fixtures show it: its steps and who made
@@ -98,14 +100,7 @@ class Sequence:
 
         steps_total = d.pop("steps_total", UNSET)
 
-        def _parse_creator_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        creator_id = _parse_creator_id(d.pop("creator_id", UNSET))
+        creator_id = cast("int | None | Unset", d.pop("creator_id", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

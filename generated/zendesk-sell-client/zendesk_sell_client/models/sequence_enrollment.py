@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SequenceEnrollment")
 
 
+@readable_repr
 @_attrs_define
 class SequenceEnrollment:
     """Enrollment of a lead or contact into a sequence (vendor's Sequence Enrollments page; the attribute set is the
@@ -153,14 +155,7 @@ class SequenceEnrollment:
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_actor_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        actor_id = _parse_actor_id(d.pop("actor_id", UNSET))
+        actor_id = cast("int | None | Unset", d.pop("actor_id", UNSET))
 
         resource_type = d.pop("resource_type", UNSET)
 
@@ -168,15 +163,8 @@ class SequenceEnrollment:
 
         state = d.pop("state", UNSET)
 
-        def _parse_previously_executed_step_position(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        previously_executed_step_position = _parse_previously_executed_step_position(
-            d.pop("previously_executed_step_position", UNSET)
+        previously_executed_step_position = cast(
+            "int | None | Unset", d.pop("previously_executed_step_position", UNSET)
         )
 
         def _parse_finished_at(data: object) -> datetime.datetime | None | Unset:
@@ -196,23 +184,9 @@ class SequenceEnrollment:
 
         finished_at = _parse_finished_at(d.pop("finished_at", UNSET))
 
-        def _parse_finished_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        finished_reason = cast("None | str | Unset", d.pop("finished_reason", UNSET))
 
-        finished_reason = _parse_finished_reason(d.pop("finished_reason", UNSET))
-
-        def _parse_finished_actor_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        finished_actor_id = _parse_finished_actor_id(d.pop("finished_actor_id", UNSET))
+        finished_actor_id = cast("int | None | Unset", d.pop("finished_actor_id", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

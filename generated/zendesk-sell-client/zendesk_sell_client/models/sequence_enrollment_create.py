@@ -6,12 +6,14 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.enrollable_resource_type import EnrollableResourceType, check_enrollable_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SequenceEnrollmentCreate")
 
 
+@readable_repr
 @_attrs_define
 class SequenceEnrollmentCreate:
     """Enroll a lead or contact into a sequence: the keys the official Zapier app sends (`actor_id`, optional, is the user
@@ -64,14 +66,7 @@ class SequenceEnrollmentCreate:
 
         resource_id = d.pop("resource_id")
 
-        def _parse_actor_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        actor_id = _parse_actor_id(d.pop("actor_id", UNSET))
+        actor_id = cast("int | None | Unset", d.pop("actor_id", UNSET))
 
         sequence_enrollment_create = cls(
             sequence_id=sequence_id,

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.sequence_enrollment_request_meta_type import (
     SequenceEnrollmentRequestMetaType,
     check_sequence_enrollment_request_meta_type,
@@ -16,6 +17,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SequenceEnrollmentRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class SequenceEnrollmentRequestMeta:
     """Optional `meta` of a sequence enrollment request envelope; a `type` that is sent must be `sequence_enrollment` (see

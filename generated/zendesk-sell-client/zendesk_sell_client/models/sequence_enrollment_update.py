@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.sequence_enrollment_update_state import (
     SequenceEnrollmentUpdateState,
     check_sequence_enrollment_update_state,
@@ -15,6 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SequenceEnrollmentUpdate")
 
 
+@readable_repr
 @_attrs_define
 class SequenceEnrollmentUpdate:
     """The new state: `finished` stops the enrollment, `active` resumes a blocked one. Other attributes are read-only here

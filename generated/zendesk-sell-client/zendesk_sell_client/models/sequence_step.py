@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.sequence_step_action_type import SequenceStepActionType, check_sequence_step_action_type
 from ..models.sequence_step_delay_from_previous_step_unit import (
     SequenceStepDelayFromPreviousStepUnit,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SequenceStep")
 
 
+@readable_repr
 @_attrs_define
 class SequenceStep:
     """One step of a sequence (vendor's Sequence Enrollments page): 0-based `position`, a delay after the previous step,

@@ -7,9 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SequenceStepActionProperties")
 
 
+@readable_repr
 @_attrs_define
 class SequenceStepActionProperties:
     """`{email_template_id, is_reply}` for an e-mail, `{task_content}` for a task."""

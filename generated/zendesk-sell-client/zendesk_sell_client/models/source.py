@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Source")
 
 
+@readable_repr
 @_attrs_define
 class Source:
     """A legacy deal source (`/v2/sources`); names are unique."""

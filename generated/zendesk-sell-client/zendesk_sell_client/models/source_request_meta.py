@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.source_request_meta_type import SourceRequestMetaType, check_source_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SourceRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class SourceRequestMeta:
     """Optional `meta` of a source request envelope; a `type` that is sent must be `source` (see zendesk-sell-2.3 on

@@ -8,12 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.stage_category import StageCategory, check_stage_category
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Stage")
 
 
+@readable_repr
 @_attrs_define
 class Stage:
     """A stage of a pipeline. The default pipeline has seven: Prospecting (`incoming`, position 1, likelihood 5), Qualified
@@ -146,32 +148,11 @@ class Stage:
 
         pipeline_id = d.pop("pipeline_id", UNSET)
 
-        def _parse_locale_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        locale_key = cast("None | str | Unset", d.pop("locale_key", UNSET))
 
-        locale_key = _parse_locale_key(d.pop("locale_key", UNSET))
+        position_hash = cast("None | str | Unset", d.pop("position_hash", UNSET))
 
-        def _parse_position_hash(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        position_hash = _parse_position_hash(d.pop("position_hash", UNSET))
-
-        def _parse_has_original_name(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        has_original_name = _parse_has_original_name(d.pop("has_original_name", UNSET))
+        has_original_name = cast("bool | None | Unset", d.pop("has_original_name", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

@@ -6,9 +6,12 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
+
 T = TypeVar("T", bound="SyncAck")
 
 
+@readable_repr
 @_attrs_define
 class SyncAck:
     """The ack keys of the processed queue items. Clients skip the call when they have none."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SyncAckRequest")
 
 
+@readable_repr
 @_attrs_define
 class SyncAckRequest:
     """Request envelope acknowledging sync events."""

@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.sync_event_type import SyncEventType, check_sync_event_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SyncEvent")
 
 
+@readable_repr
 @_attrs_define
 class SyncEvent:
     """Sync bookkeeping of one queue item."""

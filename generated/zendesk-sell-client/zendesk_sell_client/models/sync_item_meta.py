@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.sync_event import SyncEvent
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SyncItemMeta")
 
 
+@readable_repr
 @_attrs_define
 class SyncItemMeta:
     """`meta` of a queue item: the record type (`account`, `user`, `lead`, `contact`, `associated_contact`, `deal`,

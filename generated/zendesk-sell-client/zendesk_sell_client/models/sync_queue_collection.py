@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.sync_item import SyncItem
     from ..models.sync_queue_collection_meta import SyncQueueCollectionMeta
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SyncQueueCollection")
 
 
+@readable_repr
 @_attrs_define
 class SyncQueueCollection:
     """A page of the sync queue."""

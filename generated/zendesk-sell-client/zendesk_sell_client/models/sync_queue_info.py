@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.sync_queue_info_name import SyncQueueInfoName, check_sync_queue_info_name
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SyncQueueInfo")
 
 
+@readable_repr
 @_attrs_define
 class SyncQueueInfo:
     """Size of a sync queue."""

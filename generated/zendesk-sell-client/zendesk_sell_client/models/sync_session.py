@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.sync_queue_entry import SyncQueueEntry
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SyncSession")
 
 
+@readable_repr
 @_attrs_define
 class SyncSession:
     """A sync session and its queues."""

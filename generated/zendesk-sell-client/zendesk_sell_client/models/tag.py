@@ -8,12 +8,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.resource_type import ResourceType, check_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Tag")
 
 
+@readable_repr
 @_attrs_define
 class Tag:
     """A tag name for one resource type (unique within it). Deleting it removes it from every record."""

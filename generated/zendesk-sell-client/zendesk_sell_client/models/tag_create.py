@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.resource_type import ResourceType, check_resource_type
 
 T = TypeVar("T", bound="TagCreate")
 
 
+@readable_repr
 @_attrs_define
 class TagCreate:
     """A new tag; the name must be unique within the resource type (otherwise `422`)."""

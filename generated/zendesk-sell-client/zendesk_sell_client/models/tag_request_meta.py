@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.tag_request_meta_type import TagRequestMetaType, check_tag_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TagRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class TagRequestMeta:
     """Optional `meta` of a tag request envelope; a `type` that is sent must be `tag` (see zendesk-sell-2.3 on

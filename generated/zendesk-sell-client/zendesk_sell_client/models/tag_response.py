@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
+
 if TYPE_CHECKING:
     from ..models.resource_meta import ResourceMeta
     from ..models.tag import Tag
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TagResponse")
 
 
+@readable_repr
 @_attrs_define
 class TagResponse:
     """Single-resource envelope holding a tag (also the shape of each collection item)."""

@@ -8,12 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.resource_type import ResourceType, check_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Task")
 
 
+@readable_repr
 @_attrs_define
 class Task:
     """A to-do. A **floating** task has no `resource_type`/`resource_id`; a **related** task is attached to a lead, contact
@@ -168,14 +170,7 @@ class Task:
 
         resource_type = _parse_resource_type(d.pop("resource_type", UNSET))
 
-        def _parse_resource_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        resource_id = _parse_resource_id(d.pop("resource_id", UNSET))
+        resource_id = cast("int | None | Unset", d.pop("resource_id", UNSET))
 
         content = d.pop("content", UNSET)
 

@@ -7,12 +7,14 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.resource_type import ResourceType, check_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskCreate")
 
 
+@readable_repr
 @_attrs_define
 class TaskCreate:
     """Attributes of a new task (the official clients' writable set). Give `resource_type` and `resource_id` together for a

@@ -7,12 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.task_request_meta_type import TaskRequestMetaType, check_task_request_meta_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskRequestMeta")
 
 
+@readable_repr
 @_attrs_define
 class TaskRequestMeta:
     """Optional `meta` of a task request envelope; a `type` that is sent must be `task` (see zendesk-sell-2.3 on

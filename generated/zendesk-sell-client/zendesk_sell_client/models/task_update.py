@@ -7,12 +7,14 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._repr import readable_repr
 from ..models.resource_type import ResourceType, check_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskUpdate")
 
 
+@readable_repr
 @_attrs_define
 class TaskUpdate:
     """Attributes to change (partial update)."""

@@ -8,12 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.text_message_resource_type import TextMessageResourceType, check_text_message_resource_type
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TextMessage")
 
 
+@readable_repr
 @_attrs_define
 class TextMessage:
     """A text message sent or received through Sell (all attributes read-only)."""
@@ -146,34 +148,13 @@ class TextMessage:
 
         associated_deal_ids = cast(list[int], d.pop("associated_deal_ids", UNSET))
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        content = _parse_content(d.pop("content", UNSET))
+        content = cast("None | str | Unset", d.pop("content", UNSET))
 
         incoming = d.pop("incoming", UNSET)
 
-        def _parse_resource_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        resource_id = cast("int | None | Unset", d.pop("resource_id", UNSET))
 
-        resource_id = _parse_resource_id(d.pop("resource_id", UNSET))
-
-        def _parse_resource_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        resource_phone_number = _parse_resource_phone_number(d.pop("resource_phone_number", UNSET))
+        resource_phone_number = cast("None | str | Unset", d.pop("resource_phone_number", UNSET))
 
         def _parse_resource_type(data: object) -> None | TextMessageResourceType | Unset:
             if data is None:
@@ -209,23 +190,9 @@ class TextMessage:
 
         sent_at = _parse_sent_at(d.pop("sent_at", UNSET))
 
-        def _parse_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        user_id = cast("int | None | Unset", d.pop("user_id", UNSET))
 
-        user_id = _parse_user_id(d.pop("user_id", UNSET))
-
-        def _parse_user_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        user_phone_number = _parse_user_phone_number(d.pop("user_phone_number", UNSET))
+        user_phone_number = cast("None | str | Unset", d.pop("user_phone_number", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

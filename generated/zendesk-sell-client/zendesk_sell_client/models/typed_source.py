@@ -8,11 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TypedSource")
 
 
+@readable_repr
 @_attrs_define
 class TypedSource:
     """A deal source or lead source (`/v2/deal_sources`, `/v2/lead_sources`): like `Source` plus the resource type it

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..models.user_identity_type import UserIdentityType, check_user_identity_type
 from ..models.user_role_name import UserRoleName, check_user_role_name
 from ..models.user_status import UserStatus, check_user_status
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="User")
 
 
+@readable_repr
 @_attrs_define
 class User:
     """A user of the account. Users are read-only through the API."""
@@ -237,14 +239,7 @@ class User:
 
         confirmed = d.pop("confirmed", UNSET)
 
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+        phone_number = cast("None | str | Unset", d.pop("phone_number", UNSET))
 
         _role = d.pop("role", UNSET)
         role: UserRoleName | Unset
@@ -262,14 +257,7 @@ class User:
 
                 roles.append(roles_item)
 
-        def _parse_team_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        team_name = _parse_team_name(d.pop("team_name", UNSET))
+        team_name = cast("None | str | Unset", d.pop("team_name", UNSET))
 
         def _parse_group(data: object) -> None | Unset | UserGroup:
             if data is None:
@@ -288,32 +276,11 @@ class User:
 
         group = _parse_group(d.pop("group", UNSET))
 
-        def _parse_reports_to(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        reports_to = cast("int | None | Unset", d.pop("reports_to", UNSET))
 
-        reports_to = _parse_reports_to(d.pop("reports_to", UNSET))
+        timezone = cast("None | str | Unset", d.pop("timezone", UNSET))
 
-        def _parse_timezone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        timezone = _parse_timezone(d.pop("timezone", UNSET))
-
-        def _parse_zendesk_user_id(data: object) -> int | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | str | Unset, data)
-
-        zendesk_user_id = _parse_zendesk_user_id(d.pop("zendesk_user_id", UNSET))
+        zendesk_user_id = cast("int | None | str | Unset", d.pop("zendesk_user_id", UNSET))
 
         _identity_type = d.pop("identity_type", UNSET)
         identity_type: UserIdentityType | Unset

@@ -8,11 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._repr import readable_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Visit")
 
 
+@readable_repr
 @_attrs_define
 class Visit:
     """A visit of a sales rep to a lead's or contact's address (read-only). The v2 endpoint is known from the Ruby and Java
@@ -138,32 +140,11 @@ class Visit:
 
         creator_id = d.pop("creator_id", UNSET)
 
-        def _parse_outcome_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        outcome_id = cast("int | None | Unset", d.pop("outcome_id", UNSET))
 
-        outcome_id = _parse_outcome_id(d.pop("outcome_id", UNSET))
+        resource_id = cast("int | None | Unset", d.pop("resource_id", UNSET))
 
-        def _parse_resource_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        resource_id = _parse_resource_id(d.pop("resource_id", UNSET))
-
-        def _parse_resource_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        resource_type = _parse_resource_type(d.pop("resource_type", UNSET))
+        resource_type = cast("None | str | Unset", d.pop("resource_type", UNSET))
 
         def _parse_visited_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -182,34 +163,11 @@ class Visit:
 
         visited_at = _parse_visited_at(d.pop("visited_at", UNSET))
 
-        def _parse_rep_location_verification_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        rep_location_verification_status = cast("None | str | Unset", d.pop("rep_location_verification_status", UNSET))
 
-        rep_location_verification_status = _parse_rep_location_verification_status(
-            d.pop("rep_location_verification_status", UNSET)
-        )
+        resource_address = cast("None | str | Unset", d.pop("resource_address", UNSET))
 
-        def _parse_resource_address(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        resource_address = _parse_resource_address(d.pop("resource_address", UNSET))
-
-        def _parse_summary(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        summary = _parse_summary(d.pop("summary", UNSET))
+        summary = cast("None | str | Unset", d.pop("summary", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

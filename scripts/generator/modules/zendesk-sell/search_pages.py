@@ -10,11 +10,10 @@ Written by the crm-openapi pipeline (scripts/generator/modules/zendesk-sell), no
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Literal
 
-from . import errors
 from .api.search import search_contacts, search_deals, search_leads, search_notes, search_tasks
 from .client import AuthenticatedClient
 from .models import SearchHit, SearchRequest, SearchResponse
-from .types import Response, Unset
+from .types import Unset
 
 Resource = Literal["contacts", "deals", "leads", "notes", "tasks"]
 SEARCHES = {
@@ -34,11 +33,11 @@ def _request(query: Mapping[str, Any] | None, per_page: int, cursor: str | None)
     return SearchRequest.from_dict({"items": [{"data": data}]})
 
 
-def _page(response: Response[Any]) -> tuple[list[SearchHit], str | None]:
-    """The hits of a result and the cursor of the next page (None on the last page)."""
-    if response.status_code != 200 or not isinstance(response.parsed, SearchResponse):
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    (result,) = response.parsed.items
+def _page(parsed: SearchResponse) -> tuple[list[SearchHit], str | None]:
+    """The hits of a result and the cursor of the next page (None on the last page).
+
+    `sync()` / `asyncio()` already raised the typed error (errors.py) for any other answer."""
+    (result,) = parsed.items
     links = result.meta.links
     cursor = None if isinstance(links, Unset) else links.next_page
     return list(result.items), (None if isinstance(cursor, Unset) else cursor)
@@ -55,7 +54,7 @@ def iterate(
     cursor: str | None = None
     while True:
         request = _request(query, per_page, cursor)
-        hits, cursor = _page(SEARCHES[resource].sync_detailed(client=client, body=request))
+        hits, cursor = _page(SEARCHES[resource].sync(client=client, body=request))
         yield from hits
         if cursor is None or not hits:
             return
@@ -72,8 +71,7 @@ async def aiterate(
     cursor: str | None = None
     while True:
         request = _request(query, per_page, cursor)
-        response = await SEARCHES[resource].asyncio_detailed(client=client, body=request)
-        hits, cursor = _page(response)
+        hits, cursor = _page(await SEARCHES[resource].asyncio(client=client, body=request))
         for hit in hits:
             yield hit
         if cursor is None or not hits:

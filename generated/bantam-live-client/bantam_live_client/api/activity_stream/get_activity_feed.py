@@ -5,8 +5,9 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -34,6 +35,17 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> str:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = response.text
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -46,6 +58,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    timeout: Timeout = UNSET,
 ) -> Response[str]:
     """Read the activity-stream RSS feed
 
@@ -54,27 +67,27 @@ def sync_detailed(
     stream. Path, HTTP Basic authentication, RSS 2.0 and the item elements (`title`, `link`,
     `description`, `pubDate`, `guid`) are all inferred. The generated client returns the feed as text.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[str]
     """
 
     kwargs = _get_kwargs()
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 def sync(
     *,
     client: AuthenticatedClient,
-) -> str | None:
+    timeout: Timeout = UNSET,
+) -> str:
     """Read the activity-stream RSS feed
 
      Inferred operation: the vendor only says that each user's dashboard activity stream is available as
@@ -82,22 +95,25 @@ def sync(
     stream. Path, HTTP Basic authentication, RSS 2.0 and the item elements (`title`, `link`,
     `description`, `pubDate`, `guid`) are all inferred. The generated client returns the feed as text.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         str
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    timeout: Timeout = UNSET,
 ) -> Response[str]:
     """Read the activity-stream RSS feed
 
@@ -106,25 +122,27 @@ async def asyncio_detailed(
     stream. Path, HTTP Basic authentication, RSS 2.0 and the item elements (`title`, `link`,
     `description`, `pubDate`, `guid`) are all inferred. The generated client returns the feed as text.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[str]
     """
 
     kwargs = _get_kwargs()
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> str | None:
+    timeout: Timeout = UNSET,
+) -> str:
     """Read the activity-stream RSS feed
 
      Inferred operation: the vendor only says that each user's dashboard activity stream is available as
@@ -132,16 +150,16 @@ async def asyncio(
     stream. Path, HTTP Basic authentication, RSS 2.0 and the item elements (`title`, `link`,
     `description`, `pubDate`, `guid`) are all inferred. The generated client returns the feed as text.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         str
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(await asend(client, kwargs, timeout))

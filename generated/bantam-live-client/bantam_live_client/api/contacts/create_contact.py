@@ -5,13 +5,14 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.organization import Organization
 from ...models.organization_create import OrganizationCreate
 from ...models.person import Person
 from ...models.person_create import PersonCreate
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -121,6 +122,55 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> Organization | Person:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+
+        def _parse_response_200(data: object) -> Organization | Person:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_contact_type_0 = Person.from_dict(data)
+
+                return componentsschemas_contact_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_contact_type_1 = Organization.from_dict(data)
+
+            return componentsschemas_contact_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+
+        def _parse_response_201(data: object) -> Organization | Person:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_contact_type_0 = Person.from_dict(data)
+
+                return componentsschemas_contact_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_contact_type_1 = Organization.from_dict(data)
+
+            return componentsschemas_contact_type_1
+
+        response_201 = _parse_response_201(response.json())
+
+        return response_201
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | Organization | Person | list[list[str]] | str]:
@@ -136,6 +186,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrganizationCreate | PersonCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | Organization | Person | list[list[str]] | str]:
     """Create a contact
 
@@ -149,10 +200,11 @@ def sync_detailed(
         body (OrganizationCreate | PersonCreate): Initial contact data (documented): `type` is
             mandatory and decides whether a person or a company is created; other keys of the
             interface may be added.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | Organization | Person | list[list[str]] | str]
@@ -161,11 +213,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -173,7 +221,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrganizationCreate | PersonCreate,
-) -> Error | Organization | Person | list[list[str]] | str | None:
+    timeout: Timeout = UNSET,
+) -> Organization | Person:
     """Create a contact
 
      Creates a person or a company from the initial contact data. `type` must be sent (`Person` or
@@ -186,25 +235,27 @@ def sync(
         body (OrganizationCreate | PersonCreate): Initial contact data (documented): `type` is
             mandatory and decides whether a person or a company is created; other keys of the
             interface may be added.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | Organization | Person | list[list[str]] | str
+        Organization | Person
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrganizationCreate | PersonCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | Organization | Person | list[list[str]] | str]:
     """Create a contact
 
@@ -218,10 +269,11 @@ async def asyncio_detailed(
         body (OrganizationCreate | PersonCreate): Initial contact data (documented): `type` is
             mandatory and decides whether a person or a company is created; other keys of the
             interface may be added.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | Organization | Person | list[list[str]] | str]
@@ -230,9 +282,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -240,7 +290,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrganizationCreate | PersonCreate,
-) -> Error | Organization | Person | list[list[str]] | str | None:
+    timeout: Timeout = UNSET,
+) -> Organization | Person:
     """Create a contact
 
      Creates a person or a company from the initial contact data. `type` must be sent (`Person` or
@@ -253,18 +304,17 @@ async def asyncio(
         body (OrganizationCreate | PersonCreate): Initial contact data (documented): `type` is
             mandatory and decides whether a person or a company is created; other keys of the
             interface may be added.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | Organization | Person | list[list[str]] | str
+        Organization | Person
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,9 +6,10 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -55,6 +56,15 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> None:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        return None
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -68,6 +78,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | Error | str]:
     """Delete a contact
 
@@ -77,10 +88,11 @@ def sync_detailed(
 
     Args:
         id (int): Numeric id of the contact (documented; e.g. `4` in `/api/contacts/4`).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | Error | str]
@@ -89,11 +101,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -101,7 +109,8 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | Error | str | None:
+    timeout: Timeout = UNSET,
+) -> None:
     """Delete a contact
 
      Deletes the contact (documented). Only contacts the authenticated user is allowed to delete may be
@@ -110,25 +119,27 @@ def sync(
 
     Args:
         id (int): Numeric id of the contact (documented; e.g. `4` in `/api/contacts/4`).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | Error | str
+        None
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | Error | str]:
     """Delete a contact
 
@@ -138,10 +149,11 @@ async def asyncio_detailed(
 
     Args:
         id (int): Numeric id of the contact (documented; e.g. `4` in `/api/contacts/4`).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | Error | str]
@@ -150,9 +162,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -160,7 +170,8 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Any | Error | str | None:
+    timeout: Timeout = UNSET,
+) -> None:
     """Delete a contact
 
      Deletes the contact (documented). Only contacts the authenticated user is allowed to delete may be
@@ -169,18 +180,17 @@ async def asyncio(
 
     Args:
         id (int): Numeric id of the contact (documented; e.g. `4` in `/api/contacts/4`).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | Error | str
+        None
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,11 +6,12 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.organization import Organization
 from ...models.person import Person
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -76,6 +77,34 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> Organization | Person:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+
+        def _parse_response_200(data: object) -> Organization | Person:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_contact_type_0 = Person.from_dict(data)
+
+                return componentsschemas_contact_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_contact_type_1 = Organization.from_dict(data)
+
+            return componentsschemas_contact_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | Organization | Person | str]:
@@ -91,6 +120,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | Organization | Person | str]:
     """Read a contact
 
@@ -99,10 +129,11 @@ def sync_detailed(
 
     Args:
         id (int): Numeric id of the contact (documented; e.g. `4` in `/api/contacts/4`).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | Organization | Person | str]
@@ -111,11 +142,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -123,7 +150,8 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Error | Organization | Person | str | None:
+    timeout: Timeout = UNSET,
+) -> Organization | Person:
     """Read a contact
 
      Returns the contact with the id specified (documented). Send `Accept: application/json`. Status
@@ -131,25 +159,27 @@ def sync(
 
     Args:
         id (int): Numeric id of the contact (documented; e.g. `4` in `/api/contacts/4`).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | Organization | Person | str
+        Organization | Person
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | Organization | Person | str]:
     """Read a contact
 
@@ -158,10 +188,11 @@ async def asyncio_detailed(
 
     Args:
         id (int): Numeric id of the contact (documented; e.g. `4` in `/api/contacts/4`).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | Organization | Person | str]
@@ -170,9 +201,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -180,7 +209,8 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Error | Organization | Person | str | None:
+    timeout: Timeout = UNSET,
+) -> Organization | Person:
     """Read a contact
 
      Returns the contact with the id specified (documented). Send `Accept: application/json`. Status
@@ -188,18 +218,17 @@ async def asyncio(
 
     Args:
         id (int): Numeric id of the contact (documented; e.g. `4` in `/api/contacts/4`).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | Organization | Person | str
+        Organization | Person
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

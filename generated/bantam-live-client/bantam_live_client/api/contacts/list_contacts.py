@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.contact_view import ContactView
 from ...models.error import Error
@@ -91,6 +92,41 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> list[Organization | Person]:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for componentsschemas_contact_list_item_data in _response_200:
+
+            def _parse_componentsschemas_contact_list_item(data: object) -> Organization | Person:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_contact_type_0 = Person.from_dict(data)
+
+                    return componentsschemas_contact_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_contact_type_1 = Organization.from_dict(data)
+
+                return componentsschemas_contact_type_1
+
+            componentsschemas_contact_list_item = _parse_componentsschemas_contact_list_item(
+                componentsschemas_contact_list_item_data
+            )
+
+            response_200.append(componentsschemas_contact_list_item)
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | list[Organization | Person] | str]:
@@ -106,6 +142,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     view: ContactView | str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | list[Organization | Person] | str]:
     """List contacts
 
@@ -117,10 +154,11 @@ def sync_detailed(
     Args:
         view (ContactView | str | Unset): `people` or `companies` (documented); absent returns
             both. Any other value is (inferred) ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | list[Organization | Person] | str]
@@ -129,11 +167,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         view=view,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -141,7 +175,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     view: ContactView | str | Unset = UNSET,
-) -> Error | list[Organization | Person] | str | None:
+    timeout: Timeout = UNSET,
+) -> list[Organization | Person]:
     """List contacts
 
      Returns all people and companies available to the authenticated user (documented); `view=people`
@@ -152,25 +187,27 @@ def sync(
     Args:
         view (ContactView | str | Unset): `people` or `companies` (documented); absent returns
             both. Any other value is (inferred) ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | list[Organization | Person] | str
+        list[Organization | Person]
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         view=view,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     view: ContactView | str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | list[Organization | Person] | str]:
     """List contacts
 
@@ -182,10 +219,11 @@ async def asyncio_detailed(
     Args:
         view (ContactView | str | Unset): `people` or `companies` (documented); absent returns
             both. Any other value is (inferred) ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | list[Organization | Person] | str]
@@ -194,9 +232,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         view=view,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -204,7 +240,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     view: ContactView | str | Unset = UNSET,
-) -> Error | list[Organization | Person] | str | None:
+    timeout: Timeout = UNSET,
+) -> list[Organization | Person]:
     """List contacts
 
      Returns all people and companies available to the authenticated user (documented); `view=people`
@@ -215,18 +252,17 @@ async def asyncio(
     Args:
         view (ContactView | str | Unset): `people` or `companies` (documented); absent returns
             both. Any other value is (inferred) ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | list[Organization | Person] | str
+        list[Organization | Person]
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            view=view,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        view=view,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

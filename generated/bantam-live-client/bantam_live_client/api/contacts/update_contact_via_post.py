@@ -6,12 +6,13 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.contact_update import ContactUpdate
 from ...models.error import Error
 from ...models.organization import Organization
 from ...models.person import Person
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -105,6 +106,34 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> Organization | Person:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+
+        def _parse_response_200(data: object) -> Organization | Person:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_contact_type_0 = Person.from_dict(data)
+
+                return componentsschemas_contact_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_contact_type_1 = Organization.from_dict(data)
+
+            return componentsschemas_contact_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | Organization | Person | list[list[str]] | str]:
@@ -121,6 +150,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ContactUpdate,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | Organization | Person | list[list[str]] | str]:
     """Update a contact (POST form used in the vendor example)
 
@@ -134,10 +164,11 @@ def sync_detailed(
             the keys sent change. Inferred, not documented: `type` cannot be changed after creation
             (it is a Rails single-table-inheritance class), so it is not listed here and a different
             value is refused with 422.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | Organization | Person | list[list[str]] | str]
@@ -147,11 +178,7 @@ def sync_detailed(
         id=id,
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -160,7 +187,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ContactUpdate,
-) -> Error | Organization | Person | list[list[str]] | str | None:
+    timeout: Timeout = UNSET,
+) -> Organization | Person:
     """Update a contact (POST form used in the vendor example)
 
      Alias used in the vendor example: the same update as `updateContact`, sent as `POST
@@ -173,20 +201,21 @@ def sync(
             the keys sent change. Inferred, not documented: `type` cannot be changed after creation
             (it is a Rails single-table-inheritance class), so it is not listed here and a different
             value is refused with 422.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | Organization | Person | list[list[str]] | str
+        Organization | Person
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -194,6 +223,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ContactUpdate,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | Organization | Person | list[list[str]] | str]:
     """Update a contact (POST form used in the vendor example)
 
@@ -207,10 +237,11 @@ async def asyncio_detailed(
             the keys sent change. Inferred, not documented: `type` cannot be changed after creation
             (it is a Rails single-table-inheritance class), so it is not listed here and a different
             value is refused with 422.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | Organization | Person | list[list[str]] | str]
@@ -220,9 +251,7 @@ async def asyncio_detailed(
         id=id,
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -231,7 +260,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ContactUpdate,
-) -> Error | Organization | Person | list[list[str]] | str | None:
+    timeout: Timeout = UNSET,
+) -> Organization | Person:
     """Update a contact (POST form used in the vendor example)
 
      Alias used in the vendor example: the same update as `updateContact`, sent as `POST
@@ -244,19 +274,18 @@ async def asyncio(
             the keys sent change. Inferred, not documented: `type` cannot be changed after creation
             (it is a Rails single-table-inheritance class), so it is not listed here and a different
             value is refused with 422.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | Organization | Person | list[list[str]] | str
+        Organization | Person
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.case_create import CaseCreate
 from ...models.case_envelope import CaseEnvelope
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -63,6 +64,18 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> CaseEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = CaseEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CaseEnvelope | Error]:
@@ -78,6 +91,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CaseCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[CaseEnvelope | Error]:
     """Create a case
 
@@ -88,10 +102,11 @@ def sync_detailed(
     Args:
         body (CaseCreate): POST body of a case. At a minimum provide a non-empty `name`; `{}` is
             rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CaseEnvelope | Error]
@@ -100,11 +115,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -112,7 +123,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CaseCreate,
-) -> CaseEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CaseEnvelope:
     """Create a case
 
      Creates a case. At a minimum provide a non-empty `name`; `{}` is rejected with 400. Setting `cust`
@@ -122,25 +134,27 @@ def sync(
     Args:
         body (CaseCreate): POST body of a case. At a minimum provide a non-empty `name`; `{}` is
             rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CaseEnvelope | Error
+        CaseEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CaseCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[CaseEnvelope | Error]:
     """Create a case
 
@@ -151,10 +165,11 @@ async def asyncio_detailed(
     Args:
         body (CaseCreate): POST body of a case. At a minimum provide a non-empty `name`; `{}` is
             rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CaseEnvelope | Error]
@@ -163,9 +178,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -173,7 +186,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CaseCreate,
-) -> CaseEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CaseEnvelope:
     """Create a case
 
      Creates a case. At a minimum provide a non-empty `name`; `{}` is rejected with 400. Setting `cust`
@@ -183,18 +197,17 @@ async def asyncio(
     Args:
         body (CaseCreate): POST body of a case. At a minimum provide a non-empty `name`; `{}` is
             rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CaseEnvelope | Error
+        CaseEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

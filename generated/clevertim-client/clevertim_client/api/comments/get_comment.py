@@ -6,10 +6,11 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.comment_envelope import CommentEnvelope
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -50,6 +51,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> CommentEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = CommentEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CommentEnvelope | Error]:
@@ -65,6 +78,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[CommentEnvelope | Error]:
     """Get a comment
 
@@ -73,10 +87,11 @@ def sync_detailed(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CommentEnvelope | Error]
@@ -85,11 +100,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -97,7 +108,8 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> CommentEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CommentEnvelope:
     """Get a comment
 
      Returns the comment with this id as a one-element `content` array. An unknown id, or one not visible
@@ -105,25 +117,27 @@ def sync(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CommentEnvelope | Error
+        CommentEnvelope
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[CommentEnvelope | Error]:
     """Get a comment
 
@@ -132,10 +146,11 @@ async def asyncio_detailed(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CommentEnvelope | Error]
@@ -144,9 +159,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -154,7 +167,8 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> CommentEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CommentEnvelope:
     """Get a comment
 
      Returns the comment with this id as a one-element `content` array. An unknown id, or one not visible
@@ -162,18 +176,17 @@ async def asyncio(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CommentEnvelope | Error
+        CommentEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

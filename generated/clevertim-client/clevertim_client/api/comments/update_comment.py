@@ -6,9 +6,10 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -57,6 +58,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> None:
+    """The documented success body, or the typed error of any other answer."""
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -70,6 +78,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Error]:
     """Update a comment (not supported)
 
@@ -80,10 +89,11 @@ def sync_detailed(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error]
@@ -92,11 +102,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -104,7 +110,8 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | None:
+    timeout: Timeout = UNSET,
+) -> None:
     """Update a comment (not supported)
 
      Not supported by the service, which answers 501: "This is not supported. Use delete/create if you
@@ -114,25 +121,27 @@ def sync(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error
+        None
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Error]:
     """Update a comment (not supported)
 
@@ -143,10 +152,11 @@ async def asyncio_detailed(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error]
@@ -155,9 +165,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -165,7 +173,8 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | None:
+    timeout: Timeout = UNSET,
+) -> None:
     """Update a comment (not supported)
 
      Not supported by the service, which answers 501: "This is not supported. Use delete/create if you
@@ -175,18 +184,17 @@ async def asyncio(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error
+        None
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.company_create import CompanyCreate
 from ...models.company_envelope import CompanyEnvelope
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -65,6 +66,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> CompanyEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = CompanyEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CompanyEnvelope | Error]:
@@ -80,6 +93,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CompanyCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[CompanyEnvelope | Error]:
     """Create a company
 
@@ -91,10 +105,11 @@ def sync_detailed(
     Args:
         body (CompanyCreate): POST body of a company. At a minimum provide the company name `cn`
             (non-empty); a body without `cn` (e.g. `{"name": ""}`) is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CompanyEnvelope | Error]
@@ -103,11 +118,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -115,7 +126,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CompanyCreate,
-) -> CompanyEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CompanyEnvelope:
     """Create a company
 
      Creates a company. At a minimum provide the company name `cn` (non-empty); a body without it, such
@@ -126,25 +138,27 @@ def sync(
     Args:
         body (CompanyCreate): POST body of a company. At a minimum provide the company name `cn`
             (non-empty); a body without `cn` (e.g. `{"name": ""}`) is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CompanyEnvelope | Error
+        CompanyEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CompanyCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[CompanyEnvelope | Error]:
     """Create a company
 
@@ -156,10 +170,11 @@ async def asyncio_detailed(
     Args:
         body (CompanyCreate): POST body of a company. At a minimum provide the company name `cn`
             (non-empty); a body without `cn` (e.g. `{"name": ""}`) is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CompanyEnvelope | Error]
@@ -168,9 +183,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -178,7 +191,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CompanyCreate,
-) -> CompanyEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CompanyEnvelope:
     """Create a company
 
      Creates a company. At a minimum provide the company name `cn` (non-empty); a body without it, such
@@ -189,18 +203,17 @@ async def asyncio(
     Args:
         body (CompanyCreate): POST body of a company. At a minimum provide the company name `cn`
             (non-empty); a body without `cn` (e.g. `{"name": ""}`) is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CompanyEnvelope | Error
+        CompanyEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

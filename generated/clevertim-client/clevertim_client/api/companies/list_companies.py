@@ -5,10 +5,11 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.company_envelope import CompanyEnvelope
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -40,6 +41,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> CompanyEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = CompanyEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CompanyEnvelope | Error]:
@@ -54,94 +67,100 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[CompanyEnvelope | Error]:
     """List companies
 
      Returns every company visible to the user behind the token (private and group-restricted items of
     others are left out) in `content`. There are no filters, sorting or pagination.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CompanyEnvelope | Error]
     """
 
     kwargs = _get_kwargs()
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> CompanyEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CompanyEnvelope:
     """List companies
 
      Returns every company visible to the user behind the token (private and group-restricted items of
     others are left out) in `content`. There are no filters, sorting or pagination.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CompanyEnvelope | Error
+        CompanyEnvelope
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[CompanyEnvelope | Error]:
     """List companies
 
      Returns every company visible to the user behind the token (private and group-restricted items of
     others are left out) in `content`. There are no filters, sorting or pagination.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CompanyEnvelope | Error]
     """
 
     kwargs = _get_kwargs()
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> CompanyEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CompanyEnvelope:
     """List companies
 
      Returns every company visible to the user behind the token (private and group-restricted items of
     others are left out) in `content`. There are no filters, sorting or pagination.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CompanyEnvelope | Error
+        CompanyEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,11 +6,12 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.contact_envelope import ContactEnvelope
 from ...models.contact_input import ContactInput
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -74,6 +75,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> ContactEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = ContactEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ContactEnvelope | Error]:
@@ -90,6 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ContactInput,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactEnvelope | Error]:
     """Update a contact
 
@@ -103,10 +117,11 @@ def sync_detailed(
         body (ContactInput): Writable fields of a contact; the PUT body (merge: only the keys sent
             change). Keys not listed here, such as a body `id` or the read-only lists, are accepted
             and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactEnvelope | Error]
@@ -116,11 +131,7 @@ def sync_detailed(
         id=id,
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -129,7 +140,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ContactInput,
-) -> ContactEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> ContactEnvelope:
     """Update a contact
 
      Updates the contact with this id and returns it, updated, as a one-element `content` array. Merge
@@ -142,20 +154,21 @@ def sync(
         body (ContactInput): Writable fields of a contact; the PUT body (merge: only the keys sent
             change). Keys not listed here, such as a body `id` or the read-only lists, are accepted
             and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactEnvelope | Error
+        ContactEnvelope
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -163,6 +176,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ContactInput,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactEnvelope | Error]:
     """Update a contact
 
@@ -176,10 +190,11 @@ async def asyncio_detailed(
         body (ContactInput): Writable fields of a contact; the PUT body (merge: only the keys sent
             change). Keys not listed here, such as a body `id` or the read-only lists, are accepted
             and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactEnvelope | Error]
@@ -189,9 +204,7 @@ async def asyncio_detailed(
         id=id,
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -200,7 +213,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ContactInput,
-) -> ContactEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> ContactEnvelope:
     """Update a contact
 
      Updates the contact with this id and returns it, updated, as a one-element `content` array. Merge
@@ -213,19 +227,18 @@ async def asyncio(
         body (ContactInput): Writable fields of a contact; the PUT body (merge: only the keys sent
             change). Keys not listed here, such as a body `id` or the read-only lists, are accepted
             and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactEnvelope | Error
+        ContactEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

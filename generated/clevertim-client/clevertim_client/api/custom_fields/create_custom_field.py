@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.custom_field_create import CustomFieldCreate
 from ...models.custom_field_envelope import CustomFieldEnvelope
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -65,6 +66,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> CustomFieldEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = CustomFieldEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CustomFieldEnvelope | Error]:
@@ -80,6 +93,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CustomFieldCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[CustomFieldEnvelope | Error]:
     """Create a custom field
 
@@ -93,10 +107,11 @@ def sync_detailed(
         body (CustomFieldCreate): POST body of a custom field definition: at a minimum a non-empty
             `name`, an `elemType` and a non-empty `modelType`, plus non-empty `values` when `elemType`
             is select.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CustomFieldEnvelope | Error]
@@ -105,11 +120,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -117,7 +128,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CustomFieldCreate,
-) -> CustomFieldEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CustomFieldEnvelope:
     """Create a custom field
 
      Creates a custom field. At a minimum provide a non-empty `name`, an `elemType` and a non-empty
@@ -130,25 +142,27 @@ def sync(
         body (CustomFieldCreate): POST body of a custom field definition: at a minimum a non-empty
             `name`, an `elemType` and a non-empty `modelType`, plus non-empty `values` when `elemType`
             is select.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CustomFieldEnvelope | Error
+        CustomFieldEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CustomFieldCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[CustomFieldEnvelope | Error]:
     """Create a custom field
 
@@ -162,10 +176,11 @@ async def asyncio_detailed(
         body (CustomFieldCreate): POST body of a custom field definition: at a minimum a non-empty
             `name`, an `elemType` and a non-empty `modelType`, plus non-empty `values` when `elemType`
             is select.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CustomFieldEnvelope | Error]
@@ -174,9 +189,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -184,7 +197,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CustomFieldCreate,
-) -> CustomFieldEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CustomFieldEnvelope:
     """Create a custom field
 
      Creates a custom field. At a minimum provide a non-empty `name`, an `elemType` and a non-empty
@@ -197,18 +211,17 @@ async def asyncio(
         body (CustomFieldCreate): POST body of a custom field definition: at a minimum a non-empty
             `name`, an `elemType` and a non-empty `modelType`, plus non-empty `values` when `elemType`
             is select.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CustomFieldEnvelope | Error
+        CustomFieldEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,11 +6,12 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.custom_field_envelope import CustomFieldEnvelope
 from ...models.custom_field_input import CustomFieldInput
 from ...models.error import Error
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -74,6 +75,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> CustomFieldEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = CustomFieldEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CustomFieldEnvelope | Error]:
@@ -90,6 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CustomFieldInput,
+    timeout: Timeout = UNSET,
 ) -> Response[CustomFieldEnvelope | Error]:
     """Update a custom field
 
@@ -102,10 +116,11 @@ def sync_detailed(
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
         body (CustomFieldInput): Writable fields of a custom field definition; the PUT body
             (merge: only the keys sent change). Unlisted keys are accepted and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CustomFieldEnvelope | Error]
@@ -115,11 +130,7 @@ def sync_detailed(
         id=id,
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -128,7 +139,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CustomFieldInput,
-) -> CustomFieldEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CustomFieldEnvelope:
     """Update a custom field
 
      Updates the custom field with this id and returns it, updated, as a one-element `content` array.
@@ -140,20 +152,21 @@ def sync(
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
         body (CustomFieldInput): Writable fields of a custom field definition; the PUT body
             (merge: only the keys sent change). Unlisted keys are accepted and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CustomFieldEnvelope | Error
+        CustomFieldEnvelope
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -161,6 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CustomFieldInput,
+    timeout: Timeout = UNSET,
 ) -> Response[CustomFieldEnvelope | Error]:
     """Update a custom field
 
@@ -173,10 +187,11 @@ async def asyncio_detailed(
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
         body (CustomFieldInput): Writable fields of a custom field definition; the PUT body
             (merge: only the keys sent change). Unlisted keys are accepted and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CustomFieldEnvelope | Error]
@@ -186,9 +201,7 @@ async def asyncio_detailed(
         id=id,
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -197,7 +210,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CustomFieldInput,
-) -> CustomFieldEnvelope | Error | None:
+    timeout: Timeout = UNSET,
+) -> CustomFieldEnvelope:
     """Update a custom field
 
      Updates the custom field with this id and returns it, updated, as a one-element `content` array.
@@ -209,19 +223,18 @@ async def asyncio(
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
         body (CustomFieldInput): Writable fields of a custom field definition; the PUT body
             (merge: only the keys sent change). Unlisted keys are accepted and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CustomFieldEnvelope | Error
+        CustomFieldEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,10 +5,11 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.group_envelope import GroupEnvelope
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -38,6 +39,18 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> GroupEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = GroupEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | GroupEnvelope]:
@@ -52,6 +65,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | GroupEnvelope]:
     """List groups
 
@@ -59,49 +73,52 @@ def sync_detailed(
     founder's client loads the whole collection and filters by id). A group's `gid` is its bit in the
     `gid` visibility bitmask of items. Shown only by the Python client.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | GroupEnvelope]
     """
 
     kwargs = _get_kwargs()
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Error | GroupEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> GroupEnvelope:
     """List groups
 
      Returns every group of the account in `content`. Read-only: there is no item path and no write (the
     founder's client loads the whole collection and filters by id). A group's `gid` is its bit in the
     `gid` visibility bitmask of items. Shown only by the Python client.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | GroupEnvelope
+        GroupEnvelope
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | GroupEnvelope]:
     """List groups
 
@@ -109,41 +126,43 @@ async def asyncio_detailed(
     founder's client loads the whole collection and filters by id). A group's `gid` is its bit in the
     `gid` visibility bitmask of items. Shown only by the Python client.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | GroupEnvelope]
     """
 
     kwargs = _get_kwargs()
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Error | GroupEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> GroupEnvelope:
     """List groups
 
      Returns every group of the account in `content`. Read-only: there is no item path and no write (the
     founder's client loads the whole collection and filters by id). A group's `gid` is its bit in the
     `gid` visibility bitmask of items. Shown only by the Python client.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | GroupEnvelope
+        GroupEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(await asend(client, kwargs, timeout))

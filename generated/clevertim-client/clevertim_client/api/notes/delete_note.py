@@ -6,10 +6,11 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.ok_status import OkStatus
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -53,6 +54,18 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> OkStatus:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = OkStatus.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | OkStatus]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -66,6 +79,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | OkStatus]:
     """Delete a note
 
@@ -74,10 +88,11 @@ def sync_detailed(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | OkStatus]
@@ -86,11 +101,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -98,7 +109,8 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | OkStatus | None:
+    timeout: Timeout = UNSET,
+) -> OkStatus:
     """Delete a note
 
      Deletes the note with this id; the answer is `{"status": "OK"}` with no `content`. No request body
@@ -106,25 +118,27 @@ def sync(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | OkStatus
+        OkStatus
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | OkStatus]:
     """Delete a note
 
@@ -133,10 +147,11 @@ async def asyncio_detailed(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | OkStatus]
@@ -145,9 +160,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -155,7 +168,8 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | OkStatus | None:
+    timeout: Timeout = UNSET,
+) -> OkStatus:
     """Delete a note
 
      Deletes the note with this id; the answer is `{"status": "OK"}` with no `content`. No request body
@@ -163,18 +177,17 @@ async def asyncio(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | OkStatus
+        OkStatus
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,10 +6,11 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.note_envelope import NoteEnvelope
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -48,6 +49,18 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> NoteEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = NoteEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | NoteEnvelope]:
@@ -63,6 +76,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | NoteEnvelope]:
     """Get a note
 
@@ -71,10 +85,11 @@ def sync_detailed(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | NoteEnvelope]
@@ -83,11 +98,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -95,7 +106,8 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | NoteEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> NoteEnvelope:
     """Get a note
 
      Returns the note with this id as a one-element `content` array. An unknown id, or one not visible to
@@ -103,25 +115,27 @@ def sync(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | NoteEnvelope
+        NoteEnvelope
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | NoteEnvelope]:
     """Get a note
 
@@ -130,10 +144,11 @@ async def asyncio_detailed(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | NoteEnvelope]
@@ -142,9 +157,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -152,7 +165,8 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | NoteEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> NoteEnvelope:
     """Get a note
 
      Returns the note with this id as a one-element `content` array. An unknown id, or one not visible to
@@ -160,18 +174,17 @@ async def asyncio(
 
     Args:
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | NoteEnvelope
+        NoteEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

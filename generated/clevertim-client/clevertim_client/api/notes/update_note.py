@@ -6,11 +6,12 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.note_envelope import NoteEnvelope
 from ...models.note_input import NoteInput
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -72,6 +73,18 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> NoteEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = NoteEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | NoteEnvelope]:
@@ -88,6 +101,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NoteInput,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | NoteEnvelope]:
     """Update a note
 
@@ -100,10 +114,11 @@ def sync_detailed(
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
         body (NoteInput): The PUT body of a note (merge: only the keys sent change). `cust` may be
             one id or an array of ids. Unlisted keys are accepted and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | NoteEnvelope]
@@ -113,11 +128,7 @@ def sync_detailed(
         id=id,
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -126,7 +137,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: NoteInput,
-) -> Error | NoteEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> NoteEnvelope:
     """Update a note
 
      Updates the note with this id and returns it, updated, as a one-element `content` array. Merge
@@ -138,20 +150,21 @@ def sync(
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
         body (NoteInput): The PUT body of a note (merge: only the keys sent change). `cust` may be
             one id or an array of ids. Unlisted keys are accepted and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | NoteEnvelope
+        NoteEnvelope
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -159,6 +172,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NoteInput,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | NoteEnvelope]:
     """Update a note
 
@@ -171,10 +185,11 @@ async def asyncio_detailed(
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
         body (NoteInput): The PUT body of a note (merge: only the keys sent change). `cust` may be
             one id or an array of ids. Unlisted keys are accepted and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | NoteEnvelope]
@@ -184,9 +199,7 @@ async def asyncio_detailed(
         id=id,
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -195,7 +208,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: NoteInput,
-) -> Error | NoteEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> NoteEnvelope:
     """Update a note
 
      Updates the note with this id and returns it, updated, as a one-element `content` array. Merge
@@ -207,19 +221,18 @@ async def asyncio(
         id (int): Numeric id of the item. The path id is authoritative; an unknown id answers 404.
         body (NoteInput): The PUT body of a note (merge: only the keys sent change). `cust` may be
             one id or an array of ids. Unlisted keys are accepted and ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | NoteEnvelope
+        NoteEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

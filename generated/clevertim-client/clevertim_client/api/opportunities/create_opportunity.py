@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.opportunity_create import OpportunityCreate
 from ...models.opportunity_envelope import OpportunityEnvelope
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -65,6 +66,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> OpportunityEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = OpportunityEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | OpportunityEnvelope]:
@@ -80,6 +93,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: OpportunityCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | OpportunityEnvelope]:
     """Create an opportunity
 
@@ -92,10 +106,11 @@ def sync_detailed(
         body (OpportunityCreate): POST body of an opportunity. At a minimum provide a non-empty
             `name` (the doc page's "provide either the first name or the last name" is a copy from
             contacts); `{}` is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | OpportunityEnvelope]
@@ -104,11 +119,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -116,7 +127,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: OpportunityCreate,
-) -> Error | OpportunityEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> OpportunityEnvelope:
     """Create an opportunity
 
      Creates a opportunity. At a minimum provide a non-empty `name`; `{}` is rejected with 400. `status`
@@ -128,25 +140,27 @@ def sync(
         body (OpportunityCreate): POST body of an opportunity. At a minimum provide a non-empty
             `name` (the doc page's "provide either the first name or the last name" is a copy from
             contacts); `{}` is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | OpportunityEnvelope
+        OpportunityEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: OpportunityCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | OpportunityEnvelope]:
     """Create an opportunity
 
@@ -159,10 +173,11 @@ async def asyncio_detailed(
         body (OpportunityCreate): POST body of an opportunity. At a minimum provide a non-empty
             `name` (the doc page's "provide either the first name or the last name" is a copy from
             contacts); `{}` is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | OpportunityEnvelope]
@@ -171,9 +186,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -181,7 +194,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: OpportunityCreate,
-) -> Error | OpportunityEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> OpportunityEnvelope:
     """Create an opportunity
 
      Creates a opportunity. At a minimum provide a non-empty `name`; `{}` is rejected with 400. `status`
@@ -193,18 +207,17 @@ async def asyncio(
         body (OpportunityCreate): POST body of an opportunity. At a minimum provide a non-empty
             `name` (the doc page's "provide either the first name or the last name" is a copy from
             contacts); `{}` is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | OpportunityEnvelope
+        OpportunityEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.task_create import TaskCreate
 from ...models.task_envelope import TaskEnvelope
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -63,6 +64,18 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> TaskEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = TaskEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | TaskEnvelope]:
@@ -78,6 +91,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | TaskEnvelope]:
     """Create a task
 
@@ -91,10 +105,11 @@ def sync_detailed(
     Args:
         body (TaskCreate): POST body of a task. At a minimum provide a non-empty `name`; `{"name":
             ""}` is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | TaskEnvelope]
@@ -103,11 +118,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -115,7 +126,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TaskCreate,
-) -> Error | TaskEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> TaskEnvelope:
     """Create a task
 
      Creates a task. At a minimum provide a non-empty `name`; `{"name": ""}` is rejected with 400.
@@ -128,25 +140,27 @@ def sync(
     Args:
         body (TaskCreate): POST body of a task. At a minimum provide a non-empty `name`; `{"name":
             ""}` is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | TaskEnvelope
+        TaskEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskCreate,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | TaskEnvelope]:
     """Create a task
 
@@ -160,10 +174,11 @@ async def asyncio_detailed(
     Args:
         body (TaskCreate): POST body of a task. At a minimum provide a non-empty `name`; `{"name":
             ""}` is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | TaskEnvelope]
@@ -172,9 +187,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -182,7 +195,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TaskCreate,
-) -> Error | TaskEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> TaskEnvelope:
     """Create a task
 
      Creates a task. At a minimum provide a non-empty `name`; `{"name": ""}` is rejected with 400.
@@ -195,18 +209,17 @@ async def asyncio(
     Args:
         body (TaskCreate): POST body of a task. At a minimum provide a non-empty `name`; `{"name":
             ""}` is rejected with 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | TaskEnvelope
+        TaskEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,11 +6,12 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.task_envelope import TaskEnvelope
 from ...models.task_input import TaskInput
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -72,6 +73,18 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> TaskEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = TaskEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | TaskEnvelope]:
@@ -88,6 +101,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskInput,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | TaskEnvelope]:
     """Update a task
 
@@ -103,10 +117,11 @@ def sync_detailed(
         body (TaskInput): The PUT body of a task (merge: only the keys sent change): the task
             fields plus `opportunity` as an input alias of `opp`. Unlisted keys are accepted and
             ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | TaskEnvelope]
@@ -116,11 +131,7 @@ def sync_detailed(
         id=id,
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -129,7 +140,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TaskInput,
-) -> Error | TaskEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> TaskEnvelope:
     """Update a task
 
      Updates the task with this id and returns it, updated, as a one-element `content` array. Merge
@@ -144,20 +156,21 @@ def sync(
         body (TaskInput): The PUT body of a task (merge: only the keys sent change): the task
             fields plus `opportunity` as an input alias of `opp`. Unlisted keys are accepted and
             ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | TaskEnvelope
+        TaskEnvelope
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -165,6 +178,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaskInput,
+    timeout: Timeout = UNSET,
 ) -> Response[Error | TaskEnvelope]:
     """Update a task
 
@@ -180,10 +194,11 @@ async def asyncio_detailed(
         body (TaskInput): The PUT body of a task (merge: only the keys sent change): the task
             fields plus `opportunity` as an input alias of `opp`. Unlisted keys are accepted and
             ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Error | TaskEnvelope]
@@ -193,9 +208,7 @@ async def asyncio_detailed(
         id=id,
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -204,7 +217,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TaskInput,
-) -> Error | TaskEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> TaskEnvelope:
     """Update a task
 
      Updates the task with this id and returns it, updated, as a one-element `content` array. Merge
@@ -219,19 +233,18 @@ async def asyncio(
         body (TaskInput): The PUT body of a task (merge: only the keys sent change): the task
             fields plus `opportunity` as an input alias of `opp`. Unlisted keys are accepted and
             ignored.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Error | TaskEnvelope
+        TaskEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.activity_list_envelope import ActivityListEnvelope
 from ...models.error_envelope import ErrorEnvelope
@@ -58,6 +59,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> ActivityListEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = ActivityListEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ActivityListEnvelope | ErrorEnvelope]:
@@ -74,6 +87,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
+    timeout: Timeout = UNSET,
 ) -> Response[ActivityListEnvelope | ErrorEnvelope]:
     """List activities
 
@@ -85,10 +99,11 @@ def sync_detailed(
         page (int | Unset): Page number, 1-based (base and default inferred). Default: 1.
         page_size (int | Unset): Records per page, 1..500 (limits and default inferred from API
             v2). Default: 500.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ActivityListEnvelope | ErrorEnvelope]
@@ -98,11 +113,7 @@ def sync_detailed(
         page=page,
         page_size=page_size,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -111,7 +122,8 @@ def sync(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
-) -> ActivityListEnvelope | ErrorEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> ActivityListEnvelope:
     """List activities
 
      One page of the department's activities, newest first in the vendor's example (the sort
@@ -122,20 +134,21 @@ def sync(
         page (int | Unset): Page number, 1-based (base and default inferred). Default: 1.
         page_size (int | Unset): Records per page, 1..500 (limits and default inferred from API
             v2). Default: 500.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ActivityListEnvelope | ErrorEnvelope
+        ActivityListEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         page_size=page_size,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -143,6 +156,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
+    timeout: Timeout = UNSET,
 ) -> Response[ActivityListEnvelope | ErrorEnvelope]:
     """List activities
 
@@ -154,10 +168,11 @@ async def asyncio_detailed(
         page (int | Unset): Page number, 1-based (base and default inferred). Default: 1.
         page_size (int | Unset): Records per page, 1..500 (limits and default inferred from API
             v2). Default: 500.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ActivityListEnvelope | ErrorEnvelope]
@@ -167,9 +182,7 @@ async def asyncio_detailed(
         page=page,
         page_size=page_size,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -178,7 +191,8 @@ async def asyncio(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
-) -> ActivityListEnvelope | ErrorEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> ActivityListEnvelope:
     """List activities
 
      One page of the department's activities, newest first in the vendor's example (the sort
@@ -189,28 +203,27 @@ async def asyncio(
         page (int | Unset): Page number, 1-based (base and default inferred). Default: 1.
         page_size (int | Unset): Records per page, 1..500 (limits and default inferred from API
             v2). Default: 500.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ActivityListEnvelope | ErrorEnvelope
+        ActivityListEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            page_size=page_size,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        page_size=page_size,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.activity import Activity
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -218,24 +231,55 @@ def iterate(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
+    timeout: Timeout = UNSET,
 ) -> Iterator[Activity]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `page_size` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `page_size` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             page_size=page_size,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[Activity],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=page_size if isinstance(page_size, int) else None,
+            items=("data",),
+            next_page=None,
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    page_size: int | Unset = 500,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[Activity]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            page_size=page_size,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[Activity],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=page_size if isinstance(page_size, int) else None,

@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.activity_save import ActivitySave
 from ...models.error_envelope import ErrorEnvelope
 from ...models.save_envelope import SaveEnvelope
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -60,6 +61,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> SaveEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = SaveEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorEnvelope | SaveEnvelope]:
@@ -75,6 +88,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ActivitySave,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorEnvelope | SaveEnvelope]:
     """Create or update an activity
 
@@ -92,10 +106,11 @@ def sync_detailed(
 
             The vendor states no minimum for a create; this spec assumes (inferred, see relenta-7.5)
             that a create needs a non-empty `subject`, else 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorEnvelope | SaveEnvelope]
@@ -104,11 +119,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -116,7 +127,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ActivitySave,
-) -> ErrorEnvelope | SaveEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> SaveEnvelope:
     """Create or update an activity
 
      The body is one activity object, "identical to" the shape `activity.list.json` returns.
@@ -133,25 +145,27 @@ def sync(
 
             The vendor states no minimum for a create; this spec assumes (inferred, see relenta-7.5)
             that a create needs a non-empty `subject`, else 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorEnvelope | SaveEnvelope
+        SaveEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ActivitySave,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorEnvelope | SaveEnvelope]:
     """Create or update an activity
 
@@ -169,10 +183,11 @@ async def asyncio_detailed(
 
             The vendor states no minimum for a create; this spec assumes (inferred, see relenta-7.5)
             that a create needs a non-empty `subject`, else 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorEnvelope | SaveEnvelope]
@@ -181,9 +196,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -191,7 +204,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ActivitySave,
-) -> ErrorEnvelope | SaveEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> SaveEnvelope:
     """Create or update an activity
 
      The body is one activity object, "identical to" the shape `activity.list.json` returns.
@@ -208,18 +222,17 @@ async def asyncio(
 
             The vendor states no minimum for a create; this spec assumes (inferred, see relenta-7.5)
             that a create needs a non-empty `subject`, else 400.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorEnvelope | SaveEnvelope
+        SaveEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.contact_save import ContactSave
 from ...models.error_envelope import ErrorEnvelope
 from ...models.save_envelope import SaveEnvelope
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -60,6 +61,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> SaveEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = SaveEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorEnvelope | SaveEnvelope]:
@@ -75,6 +88,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ContactSave,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorEnvelope | SaveEnvelope]:
     """Create or update a contact (second path)
 
@@ -93,10 +107,11 @@ def sync_detailed(
             The vendor states no minimum for a create; this spec assumes (inferred) that a create
             must carry at least one non-empty `full_name`, `first_name`, `last_name`, `emails` or
             `company`, else 400. An update needs only the `id`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorEnvelope | SaveEnvelope]
@@ -105,11 +120,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -117,7 +128,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ContactSave,
-) -> ErrorEnvelope | SaveEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> SaveEnvelope:
     """Create or update a contact (second path)
 
      Second path listed by the vendor under "Create or update a contact"; it is absent from
@@ -135,25 +147,27 @@ def sync(
             The vendor states no minimum for a create; this spec assumes (inferred) that a create
             must carry at least one non-empty `full_name`, `first_name`, `last_name`, `emails` or
             `company`, else 400. An update needs only the `id`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorEnvelope | SaveEnvelope
+        SaveEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ContactSave,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorEnvelope | SaveEnvelope]:
     """Create or update a contact (second path)
 
@@ -172,10 +186,11 @@ async def asyncio_detailed(
             The vendor states no minimum for a create; this spec assumes (inferred) that a create
             must carry at least one non-empty `full_name`, `first_name`, `last_name`, `emails` or
             `company`, else 400. An update needs only the `id`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorEnvelope | SaveEnvelope]
@@ -184,9 +199,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -194,7 +207,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ContactSave,
-) -> ErrorEnvelope | SaveEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> SaveEnvelope:
     """Create or update a contact (second path)
 
      Second path listed by the vendor under "Create or update a contact"; it is absent from
@@ -212,18 +226,17 @@ async def asyncio(
             The vendor states no minimum for a create; this spec assumes (inferred) that a create
             must carry at least one non-empty `full_name`, `first_name`, `last_name`, `emails` or
             `company`, else 400. An update needs only the `id`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorEnvelope | SaveEnvelope
+        SaveEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.contact_list_envelope import ContactListEnvelope
 from ...models.error_envelope import ErrorEnvelope
@@ -58,6 +59,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> ContactListEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = ContactListEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ContactListEnvelope | ErrorEnvelope]:
@@ -74,6 +87,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactListEnvelope | ErrorEnvelope]:
     """List contacts
 
@@ -87,10 +101,11 @@ def sync_detailed(
         page (int | Unset): Page number, 1-based (base and default inferred). Default: 1.
         page_size (int | Unset): Records per page, 1..500 (limits and default inferred from API
             v2). Default: 500.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactListEnvelope | ErrorEnvelope]
@@ -100,11 +115,7 @@ def sync_detailed(
         page=page,
         page_size=page_size,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -113,7 +124,8 @@ def sync(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
-) -> ContactListEnvelope | ErrorEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> ContactListEnvelope:
     """List contacts
 
      One page of the department's contacts. Each contact is a flat object; `groups`, `tags`
@@ -126,20 +138,21 @@ def sync(
         page (int | Unset): Page number, 1-based (base and default inferred). Default: 1.
         page_size (int | Unset): Records per page, 1..500 (limits and default inferred from API
             v2). Default: 500.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactListEnvelope | ErrorEnvelope
+        ContactListEnvelope
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         page_size=page_size,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -147,6 +160,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactListEnvelope | ErrorEnvelope]:
     """List contacts
 
@@ -160,10 +174,11 @@ async def asyncio_detailed(
         page (int | Unset): Page number, 1-based (base and default inferred). Default: 1.
         page_size (int | Unset): Records per page, 1..500 (limits and default inferred from API
             v2). Default: 500.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactListEnvelope | ErrorEnvelope]
@@ -173,9 +188,7 @@ async def asyncio_detailed(
         page=page,
         page_size=page_size,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -184,7 +197,8 @@ async def asyncio(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
-) -> ContactListEnvelope | ErrorEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> ContactListEnvelope:
     """List contacts
 
      One page of the department's contacts. Each contact is a flat object; `groups`, `tags`
@@ -197,28 +211,27 @@ async def asyncio(
         page (int | Unset): Page number, 1-based (base and default inferred). Default: 1.
         page_size (int | Unset): Records per page, 1..500 (limits and default inferred from API
             v2). Default: 500.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactListEnvelope | ErrorEnvelope
+        ContactListEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            page_size=page_size,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        page_size=page_size,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.contact import Contact
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -226,24 +239,55 @@ def iterate(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     page_size: int | Unset = 500,
+    timeout: Timeout = UNSET,
 ) -> Iterator[Contact]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `page_size` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `page_size` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             page_size=page_size,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[Contact],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=page_size if isinstance(page_size, int) else None,
+            items=("data",),
+            next_page=None,
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    page_size: int | Unset = 500,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[Contact]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            page_size=page_size,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[Contact],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=page_size if isinstance(page_size, int) else None,

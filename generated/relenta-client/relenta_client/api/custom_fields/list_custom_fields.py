@@ -5,10 +5,11 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.custom_field_list_envelope import CustomFieldListEnvelope
 from ...models.error_envelope import ErrorEnvelope
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -45,6 +46,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> CustomFieldListEnvelope:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = CustomFieldListEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CustomFieldListEnvelope | ErrorEnvelope]:
@@ -59,6 +72,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    timeout: Timeout = UNSET,
 ) -> Response[CustomFieldListEnvelope | ErrorEnvelope]:
     """List contact custom-field definitions
 
@@ -67,27 +81,27 @@ def sync_detailed(
     top-level key that carries the field's value on a contact. Custom fields are read-only
     through the API.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CustomFieldListEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs()
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 def sync(
     *,
     client: AuthenticatedClient,
-) -> CustomFieldListEnvelope | ErrorEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> CustomFieldListEnvelope:
     """List contact custom-field definitions
 
      All contact custom-field definitions of the account ("no additional parameters needed or
@@ -95,22 +109,25 @@ def sync(
     top-level key that carries the field's value on a contact. Custom fields are read-only
     through the API.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CustomFieldListEnvelope | ErrorEnvelope
+        CustomFieldListEnvelope
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    timeout: Timeout = UNSET,
 ) -> Response[CustomFieldListEnvelope | ErrorEnvelope]:
     """List contact custom-field definitions
 
@@ -119,25 +136,27 @@ async def asyncio_detailed(
     top-level key that carries the field's value on a contact. Custom fields are read-only
     through the API.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CustomFieldListEnvelope | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs()
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> CustomFieldListEnvelope | ErrorEnvelope | None:
+    timeout: Timeout = UNSET,
+) -> CustomFieldListEnvelope:
     """List contact custom-field definitions
 
      All contact custom-field definitions of the account ("no additional parameters needed or
@@ -145,16 +164,16 @@ async def asyncio(
     top-level key that carries the field's value on a contact. Custom fields are read-only
     through the API.
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CustomFieldListEnvelope | ErrorEnvelope
+        CustomFieldListEnvelope
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(await asend(client, kwargs, timeout))

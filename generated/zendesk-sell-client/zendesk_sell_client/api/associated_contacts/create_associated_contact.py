@@ -6,6 +6,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.associated_contact_create_request import AssociatedContactCreateRequest
 from ...models.associated_contact_response import AssociatedContactResponse
@@ -97,6 +98,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> AssociatedContactResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = AssociatedContactResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[AssociatedContactResponse | ErrorResponse]:
@@ -114,6 +127,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: AssociatedContactCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[AssociatedContactResponse | ErrorResponse]:
     """Associate a contact with a deal
 
@@ -124,10 +138,11 @@ def sync_detailed(
         deal_id (int): Unique identifier of the deal.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (AssociatedContactCreateRequest): Request envelope associating a contact with a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[AssociatedContactResponse | ErrorResponse]
@@ -138,11 +153,7 @@ def sync_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -152,7 +163,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: AssociatedContactCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> AssociatedContactResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> AssociatedContactResponse:
     """Associate a contact with a deal
 
      Associates an existing contact with the deal in the role `involved`. An unknown deal gives `404`, an
@@ -162,21 +174,22 @@ def sync(
         deal_id (int): Unique identifier of the deal.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (AssociatedContactCreateRequest): Request envelope associating a contact with a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        AssociatedContactResponse | ErrorResponse
+        AssociatedContactResponse
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         deal_id=deal_id,
-        client=client,
         body=body,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -185,6 +198,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: AssociatedContactCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[AssociatedContactResponse | ErrorResponse]:
     """Associate a contact with a deal
 
@@ -195,10 +209,11 @@ async def asyncio_detailed(
         deal_id (int): Unique identifier of the deal.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (AssociatedContactCreateRequest): Request envelope associating a contact with a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[AssociatedContactResponse | ErrorResponse]
@@ -209,9 +224,7 @@ async def asyncio_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -221,7 +234,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: AssociatedContactCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> AssociatedContactResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> AssociatedContactResponse:
     """Associate a contact with a deal
 
      Associates an existing contact with the deal in the role `involved`. An unknown deal gives `404`, an
@@ -231,20 +245,19 @@ async def asyncio(
         deal_id (int): Unique identifier of the deal.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (AssociatedContactCreateRequest): Request envelope associating a contact with a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        AssociatedContactResponse | ErrorResponse
+        AssociatedContactResponse
     """
 
-    return (
-        await asyncio_detailed(
-            deal_id=deal_id,
-            client=client,
-            body=body,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        deal_id=deal_id,
+        body=body,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.authorize_app_response_type import AuthorizeAppResponseType
 from ...models.o_auth_error import OAuthError
@@ -60,6 +61,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> None:
+    """The documented success body, or the typed error of any other answer."""
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | OAuthError]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -77,6 +85,7 @@ def sync_detailed(
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     state: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | OAuthError]:
     """Ask a user to authorize an app
 
@@ -95,10 +104,11 @@ def sync_detailed(
         redirect_uri (str | Unset): Redirect URI.
         scope (str | Unset): Scopes.
         state (str | Unset): State.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | OAuthError]
@@ -111,11 +121,7 @@ def sync_detailed(
         scope=scope,
         state=state,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -127,7 +133,8 @@ def sync(
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     state: str | Unset = UNSET,
-) -> Any | OAuthError | None:
+    timeout: Timeout = UNSET,
+) -> None:
     """Ask a user to authorize an app
 
      The page a user's browser is sent to (vendor's Authentication reference, developer.zendesk.com/api-
@@ -145,23 +152,24 @@ def sync(
         redirect_uri (str | Unset): Redirect URI.
         scope (str | Unset): Scopes.
         state (str | Unset): State.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | OAuthError
+        None
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         response_type=response_type,
         client_id=client_id,
         redirect_uri=redirect_uri,
         scope=scope,
         state=state,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -172,6 +180,7 @@ async def asyncio_detailed(
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     state: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | OAuthError]:
     """Ask a user to authorize an app
 
@@ -190,10 +199,11 @@ async def asyncio_detailed(
         redirect_uri (str | Unset): Redirect URI.
         scope (str | Unset): Scopes.
         state (str | Unset): State.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | OAuthError]
@@ -206,9 +216,7 @@ async def asyncio_detailed(
         scope=scope,
         state=state,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -220,7 +228,8 @@ async def asyncio(
     redirect_uri: str | Unset = UNSET,
     scope: str | Unset = UNSET,
     state: str | Unset = UNSET,
-) -> Any | OAuthError | None:
+    timeout: Timeout = UNSET,
+) -> None:
     """Ask a user to authorize an app
 
      The page a user's browser is sent to (vendor's Authentication reference, developer.zendesk.com/api-
@@ -238,22 +247,21 @@ async def asyncio(
         redirect_uri (str | Unset): Redirect URI.
         scope (str | Unset): Scopes.
         state (str | Unset): State.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | OAuthError
+        None
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            response_type=response_type,
-            client_id=client_id,
-            redirect_uri=redirect_uri,
-            scope=scope,
-            state=state,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        response_type=response_type,
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        scope=scope,
+        state=state,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

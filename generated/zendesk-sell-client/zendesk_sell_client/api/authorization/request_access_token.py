@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.o_auth_error import OAuthError
 from ...models.o_auth_token import OAuthToken
 from ...models.o_auth_token_request import OAuthTokenRequest
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -54,6 +55,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> OAuthToken:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = OAuthToken.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[OAuthError | OAuthToken]:
@@ -69,6 +82,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OAuthTokenRequest,
+    timeout: Timeout = UNSET,
 ) -> Response[OAuthError | OAuthToken]:
     """Obtain or refresh an access token
 
@@ -85,10 +99,11 @@ def sync_detailed(
             the `redirect_uri` given to `authorize`, if one was); `password` needs `username` (the
             user's e-mail) and `password`; `refresh_token` needs `refresh_token`. `scope` narrows the
             grant. Other fields are ignored (RFC 6749).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[OAuthError | OAuthToken]
@@ -97,11 +112,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -109,7 +120,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OAuthTokenRequest,
-) -> OAuthError | OAuthToken | None:
+    timeout: Timeout = UNSET,
+) -> OAuthToken:
     """Obtain or refresh an access token
 
      Exchanges an authorization code, a user's credentials (resource owner password grant) or a refresh
@@ -125,25 +137,27 @@ def sync(
             the `redirect_uri` given to `authorize`, if one was); `password` needs `username` (the
             user's e-mail) and `password`; `refresh_token` needs `refresh_token`. `scope` narrows the
             grant. Other fields are ignored (RFC 6749).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        OAuthError | OAuthToken
+        OAuthToken
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OAuthTokenRequest,
+    timeout: Timeout = UNSET,
 ) -> Response[OAuthError | OAuthToken]:
     """Obtain or refresh an access token
 
@@ -160,10 +174,11 @@ async def asyncio_detailed(
             the `redirect_uri` given to `authorize`, if one was); `password` needs `username` (the
             user's e-mail) and `password`; `refresh_token` needs `refresh_token`. `scope` narrows the
             grant. Other fields are ignored (RFC 6749).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[OAuthError | OAuthToken]
@@ -172,9 +187,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -182,7 +195,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OAuthTokenRequest,
-) -> OAuthError | OAuthToken | None:
+    timeout: Timeout = UNSET,
+) -> OAuthToken:
     """Obtain or refresh an access token
 
      Exchanges an authorization code, a user's credentials (resource owner password grant) or a refresh
@@ -198,18 +212,17 @@ async def asyncio(
             the `redirect_uri` given to `authorize`, if one was); `password` needs `username` (the
             user's e-mail) and `password`; `refresh_token` needs `refresh_token`. `scope` narrows the
             grant. Other fields are ignored (RFC 6749).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        OAuthError | OAuthToken
+        OAuthToken
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

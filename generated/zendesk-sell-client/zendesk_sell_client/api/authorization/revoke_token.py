@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.o_auth_error import OAuthError
 from ...models.o_auth_revoke_request import OAuthRevokeRequest
 from ...models.revoke_token_response_200 import RevokeTokenResponse200
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -54,6 +55,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> RevokeTokenResponse200:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = RevokeTokenResponse200.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[OAuthError | RevokeTokenResponse200]:
@@ -69,6 +82,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OAuthRevokeRequest,
+    timeout: Timeout = UNSET,
 ) -> Response[OAuthError | RevokeTokenResponse200]:
     """Revoke a token
 
@@ -78,10 +92,11 @@ def sync_detailed(
 
     Args:
         body (OAuthRevokeRequest): The token to revoke.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[OAuthError | RevokeTokenResponse200]
@@ -90,11 +105,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -102,7 +113,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OAuthRevokeRequest,
-) -> OAuthError | RevokeTokenResponse200 | None:
+    timeout: Timeout = UNSET,
+) -> RevokeTokenResponse200:
     """Revoke a token
 
      Revokes an access or refresh token together with its pair. Named only by third-party material (api-
@@ -111,25 +123,27 @@ def sync(
 
     Args:
         body (OAuthRevokeRequest): The token to revoke.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        OAuthError | RevokeTokenResponse200
+        RevokeTokenResponse200
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OAuthRevokeRequest,
+    timeout: Timeout = UNSET,
 ) -> Response[OAuthError | RevokeTokenResponse200]:
     """Revoke a token
 
@@ -139,10 +153,11 @@ async def asyncio_detailed(
 
     Args:
         body (OAuthRevokeRequest): The token to revoke.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[OAuthError | RevokeTokenResponse200]
@@ -151,9 +166,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -161,7 +174,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OAuthRevokeRequest,
-) -> OAuthError | RevokeTokenResponse200 | None:
+    timeout: Timeout = UNSET,
+) -> RevokeTokenResponse200:
     """Revoke a token
 
      Revokes an access or refresh token together with its pair. Named only by third-party material (api-
@@ -170,18 +184,17 @@ async def asyncio(
 
     Args:
         body (OAuthRevokeRequest): The token to revoke.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        OAuthError | RevokeTokenResponse200
+        RevokeTokenResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

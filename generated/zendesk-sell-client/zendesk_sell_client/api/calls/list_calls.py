@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.call_collection import CallCollection
 from ...models.communication_resource_type import CommunicationResourceType
@@ -109,6 +110,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> CallCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = CallCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CallCollection | ErrorResponse]:
@@ -130,6 +143,7 @@ def sync_detailed(
     resource_id: int | Unset = UNSET,
     associated_deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[CallCollection | ErrorResponse]:
     """List calls
 
@@ -146,10 +160,11 @@ def sync_detailed(
         resource_id (int | Unset): Attached record id to match.
         associated_deal_id (int | Unset): Deal id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CallCollection | ErrorResponse]
@@ -164,11 +179,7 @@ def sync_detailed(
         associated_deal_id=associated_deal_id,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -182,7 +193,8 @@ def sync(
     resource_id: int | Unset = UNSET,
     associated_deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> CallCollection | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> CallCollection:
     """List calls
 
      Returns logged calls, a page at a time, always ordered by `made_at` descending (no `sort_by`). Give
@@ -198,17 +210,17 @@ def sync(
         resource_id (int | Unset): Attached record id to match.
         associated_deal_id (int | Unset): Deal id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CallCollection | ErrorResponse
+        CallCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         ids=ids,
@@ -216,7 +228,8 @@ def sync(
         resource_id=resource_id,
         associated_deal_id=associated_deal_id,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -229,6 +242,7 @@ async def asyncio_detailed(
     resource_id: int | Unset = UNSET,
     associated_deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[CallCollection | ErrorResponse]:
     """List calls
 
@@ -245,10 +259,11 @@ async def asyncio_detailed(
         resource_id (int | Unset): Attached record id to match.
         associated_deal_id (int | Unset): Deal id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[CallCollection | ErrorResponse]
@@ -263,9 +278,7 @@ async def asyncio_detailed(
         associated_deal_id=associated_deal_id,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -279,7 +292,8 @@ async def asyncio(
     resource_id: int | Unset = UNSET,
     associated_deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> CallCollection | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> CallCollection:
     """List calls
 
      Returns logged calls, a page at a time, always ordered by `made_at` descending (no `sort_by`). Give
@@ -295,33 +309,32 @@ async def asyncio(
         resource_id (int | Unset): Attached record id to match.
         associated_deal_id (int | Unset): Deal id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        CallCollection | ErrorResponse
+        CallCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            ids=ids,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            associated_deal_id=associated_deal_id,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        ids=ids,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        associated_deal_id=associated_deal_id,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.call_response import CallResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -334,16 +347,17 @@ def iterate(
     resource_id: int | Unset = UNSET,
     associated_deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[CallResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -352,11 +366,51 @@ def iterate(
             resource_id=resource_id,
             associated_deal_id=associated_deal_id,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[CallResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    ids: list[int] | Unset = UNSET,
+    resource_type: CommunicationResourceType | Unset = UNSET,
+    resource_id: int | Unset = UNSET,
+    associated_deal_id: int | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[CallResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            ids=ids,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            associated_deal_id=associated_deal_id,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[CallResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.contact_include import ContactInclude
 from ...models.contact_response import ContactResponse
@@ -104,6 +105,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> ContactResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = ContactResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ContactResponse | ErrorResponse]:
@@ -121,6 +134,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     includes: list[ContactInclude] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactResponse | ErrorResponse]:
     """Retrieve a contact
 
@@ -132,10 +146,11 @@ def sync_detailed(
         includes (list[ContactInclude] | Unset): Related resources to embed (naming one twice is
             harmless).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactResponse | ErrorResponse]
@@ -146,11 +161,7 @@ def sync_detailed(
         includes=includes,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -160,7 +171,8 @@ def sync(
     client: AuthenticatedClient | Client,
     includes: list[ContactInclude] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ContactResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> ContactResponse:
     """Retrieve a contact
 
      Returns one contact. With `includes=organization` the individual's organization is loaded alongside.
@@ -171,21 +183,22 @@ def sync(
         includes (list[ContactInclude] | Unset): Related resources to embed (naming one twice is
             harmless).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactResponse | ErrorResponse
+        ContactResponse
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
         includes=includes,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -194,6 +207,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     includes: list[ContactInclude] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactResponse | ErrorResponse]:
     """Retrieve a contact
 
@@ -205,10 +219,11 @@ async def asyncio_detailed(
         includes (list[ContactInclude] | Unset): Related resources to embed (naming one twice is
             harmless).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactResponse | ErrorResponse]
@@ -219,9 +234,7 @@ async def asyncio_detailed(
         includes=includes,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -231,7 +244,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     includes: list[ContactInclude] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ContactResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> ContactResponse:
     """Retrieve a contact
 
      Returns one contact. With `includes=organization` the individual's organization is loaded alongside.
@@ -242,20 +256,19 @@ async def asyncio(
         includes (list[ContactInclude] | Unset): Related resources to embed (naming one twice is
             harmless).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactResponse | ErrorResponse
+        ContactResponse
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            includes=includes,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+        includes=includes,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.address_query import AddressQuery
 from ...models.contact_collection import ContactCollection
@@ -173,6 +174,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> ContactCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = ContactCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ContactCollection | ErrorResponse]:
@@ -207,6 +220,7 @@ def sync_detailed(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactCollection | ErrorResponse]:
     """List contacts
 
@@ -240,10 +254,11 @@ def sync_detailed(
         custom_fields (CustomFieldsQuery | Unset): Custom-field filters, keyed by custom field
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactCollection | ErrorResponse]
@@ -271,11 +286,7 @@ def sync_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -302,7 +313,8 @@ def sync(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ContactCollection | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> ContactCollection:
     """List contacts
 
      Returns the contacts the user can see, a page at a time, narrowed by equality filters. Default order
@@ -335,17 +347,17 @@ def sync(
         custom_fields (CustomFieldsQuery | Unset): Custom-field filters, keyed by custom field
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactCollection | ErrorResponse
+        ContactCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -366,7 +378,8 @@ def sync(
         address=address,
         custom_fields=custom_fields,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -392,6 +405,7 @@ async def asyncio_detailed(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactCollection | ErrorResponse]:
     """List contacts
 
@@ -425,10 +439,11 @@ async def asyncio_detailed(
         custom_fields (CustomFieldsQuery | Unset): Custom-field filters, keyed by custom field
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactCollection | ErrorResponse]
@@ -456,9 +471,7 @@ async def asyncio_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -485,7 +498,8 @@ async def asyncio(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ContactCollection | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> ContactCollection:
     """List contacts
 
      Returns the contacts the user can see, a page at a time, narrowed by equality filters. Default order
@@ -518,46 +532,45 @@ async def asyncio(
         custom_fields (CustomFieldsQuery | Unset): Custom-field filters, keyed by custom field
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactCollection | ErrorResponse
+        ContactCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            includes=includes,
-            contact_id=contact_id,
-            creator_id=creator_id,
-            owner_id=owner_id,
-            is_organization=is_organization,
-            name=name,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            phone=phone,
-            mobile=mobile,
-            customer_status=customer_status,
-            prospect_status=prospect_status,
-            address=address,
-            custom_fields=custom_fields,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        includes=includes,
+        contact_id=contact_id,
+        creator_id=creator_id,
+        owner_id=owner_id,
+        is_organization=is_organization,
+        name=name,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        mobile=mobile,
+        customer_status=customer_status,
+        prospect_status=prospect_status,
+        address=address,
+        custom_fields=custom_fields,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.contact_response import ContactResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -583,16 +596,17 @@ def iterate(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[ContactResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -614,11 +628,77 @@ def iterate(
             address=address,
             custom_fields=custom_fields,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[ContactResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    includes: list[ContactInclude] | Unset = UNSET,
+    contact_id: int | Unset = UNSET,
+    creator_id: int | Unset = UNSET,
+    owner_id: int | Unset = UNSET,
+    is_organization: bool | Unset = UNSET,
+    name: str | Unset = UNSET,
+    first_name: str | Unset = UNSET,
+    last_name: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    mobile: str | Unset = UNSET,
+    customer_status: CustomerStatus | Unset = UNSET,
+    prospect_status: ProspectStatus | Unset = UNSET,
+    address: AddressQuery | Unset = UNSET,
+    custom_fields: CustomFieldsQuery | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[ContactResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            includes=includes,
+            contact_id=contact_id,
+            creator_id=creator_id,
+            owner_id=owner_id,
+            is_organization=is_organization,
+            name=name,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            phone=phone,
+            mobile=mobile,
+            customer_status=customer_status,
+            prospect_status=prospect_status,
+            address=address,
+            custom_fields=custom_fields,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[ContactResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.address_query import AddressQuery
 from ...models.contact_response import ContactResponse
@@ -69,6 +70,8 @@ def _get_kwargs(
         "method": "post",
         "url": "/v2/contacts/upsert",
         "params": params,
+        # the vendor documents this write as safe to repeat: retried like a GET
+        "extensions": {"crm_openapi_idempotent": True},
     }
 
     _kwargs["json"] = body.to_dict()
@@ -138,6 +141,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> ContactResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = ContactResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ContactResponse | ErrorResponse]:
@@ -164,6 +179,7 @@ def sync_detailed(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactResponse | ErrorResponse]:
     """Create or update a contact
 
@@ -187,10 +203,11 @@ def sync_detailed(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (ContactUpdateRequest): Request envelope updating (or upserting) a contact.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactResponse | ErrorResponse]
@@ -210,11 +227,7 @@ def sync_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -233,7 +246,8 @@ def sync(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ContactResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> ContactResponse:
     """Create or update a contact
 
      Looks a contact up by the equality filters given in the query string (at least one) and updates it
@@ -256,17 +270,17 @@ def sync(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (ContactUpdateRequest): Request envelope updating (or upserting) a contact.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactResponse | ErrorResponse
+        ContactResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         contact_id=contact_id,
         is_organization=is_organization,
@@ -279,7 +293,8 @@ def sync(
         address=address,
         custom_fields=custom_fields,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -297,6 +312,7 @@ async def asyncio_detailed(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ContactResponse | ErrorResponse]:
     """Create or update a contact
 
@@ -320,10 +336,11 @@ async def asyncio_detailed(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (ContactUpdateRequest): Request envelope updating (or upserting) a contact.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ContactResponse | ErrorResponse]
@@ -343,9 +360,7 @@ async def asyncio_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -364,7 +379,8 @@ async def asyncio(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ContactResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> ContactResponse:
     """Create or update a contact
 
      Looks a contact up by the equality filters given in the query string (at least one) and updates it
@@ -387,29 +403,28 @@ async def asyncio(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (ContactUpdateRequest): Request envelope updating (or upserting) a contact.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ContactResponse | ErrorResponse
+        ContactResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            contact_id=contact_id,
-            is_organization=is_organization,
-            name=name,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            phone=phone,
-            mobile=mobile,
-            address=address,
-            custom_fields=custom_fields,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        contact_id=contact_id,
+        is_organization=is_organization,
+        name=name,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        mobile=mobile,
+        address=address,
+        custom_fields=custom_fields,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

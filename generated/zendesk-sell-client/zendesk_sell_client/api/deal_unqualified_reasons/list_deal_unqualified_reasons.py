@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.deal_unqualified_reason_collection import DealUnqualifiedReasonCollection
 from ...models.error_response import ErrorResponse
@@ -101,6 +102,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> DealUnqualifiedReasonCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = DealUnqualifiedReasonCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[DealUnqualifiedReasonCollection | ErrorResponse]:
@@ -121,6 +134,7 @@ def sync_detailed(
     ids: list[int] | Unset = UNSET,
     name: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[DealUnqualifiedReasonCollection | ErrorResponse]:
     """List deal unqualified reasons
 
@@ -134,10 +148,11 @@ def sync_detailed(
         ids (list[int] | Unset): Record ids, sent comma-joined.
         name (str | Unset): Exact name to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[DealUnqualifiedReasonCollection | ErrorResponse]
@@ -151,11 +166,7 @@ def sync_detailed(
         name=name,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -168,7 +179,8 @@ def sync(
     ids: list[int] | Unset = UNSET,
     name: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> DealUnqualifiedReasonCollection | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> DealUnqualifiedReasonCollection:
     """List deal unqualified reasons
 
      Returns the reasons deals can be marked unqualified for, a page at a time. Default order `id:asc`.
@@ -181,24 +193,25 @@ def sync(
         ids (list[int] | Unset): Record ids, sent comma-joined.
         name (str | Unset): Exact name to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        DealUnqualifiedReasonCollection | ErrorResponse
+        DealUnqualifiedReasonCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
         ids=ids,
         name=name,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -210,6 +223,7 @@ async def asyncio_detailed(
     ids: list[int] | Unset = UNSET,
     name: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[DealUnqualifiedReasonCollection | ErrorResponse]:
     """List deal unqualified reasons
 
@@ -223,10 +237,11 @@ async def asyncio_detailed(
         ids (list[int] | Unset): Record ids, sent comma-joined.
         name (str | Unset): Exact name to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[DealUnqualifiedReasonCollection | ErrorResponse]
@@ -240,9 +255,7 @@ async def asyncio_detailed(
         name=name,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -255,7 +268,8 @@ async def asyncio(
     ids: list[int] | Unset = UNSET,
     name: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> DealUnqualifiedReasonCollection | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> DealUnqualifiedReasonCollection:
     """List deal unqualified reasons
 
      Returns the reasons deals can be marked unqualified for, a page at a time. Default order `id:asc`.
@@ -268,32 +282,31 @@ async def asyncio(
         ids (list[int] | Unset): Record ids, sent comma-joined.
         name (str | Unset): Exact name to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        DealUnqualifiedReasonCollection | ErrorResponse
+        DealUnqualifiedReasonCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            name=name,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        name=name,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.deal_unqualified_reason_response import DealUnqualifiedReasonResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -305,16 +318,17 @@ def iterate(
     ids: list[int] | Unset = UNSET,
     name: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[DealUnqualifiedReasonResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -322,11 +336,49 @@ def iterate(
             ids=ids,
             name=name,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[DealUnqualifiedReasonResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    name: str | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[DealUnqualifiedReasonResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            name=name,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[DealUnqualifiedReasonResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.deal_unqualified_reason_response import DealUnqualifiedReasonResponse
 from ...models.deal_unqualified_reason_update_request import DealUnqualifiedReasonUpdateRequest
@@ -97,6 +98,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> DealUnqualifiedReasonResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = DealUnqualifiedReasonResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[DealUnqualifiedReasonResponse | ErrorResponse]:
@@ -114,6 +127,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[DealUnqualifiedReasonResponse | ErrorResponse]:
     """Update a deal unqualified reason
 
@@ -125,10 +139,11 @@ def sync_detailed(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealUnqualifiedReasonUpdateRequest): Request envelope renaming a deal unqualified
             reason.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[DealUnqualifiedReasonResponse | ErrorResponse]
@@ -139,11 +154,7 @@ def sync_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -153,7 +164,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
-) -> DealUnqualifiedReasonResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> DealUnqualifiedReasonResponse:
     """Update a deal unqualified reason
 
      Renames the deal unqualified reason. Answers `200` with the whole reason. Known from the official
@@ -164,21 +176,22 @@ def sync(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealUnqualifiedReasonUpdateRequest): Request envelope renaming a deal unqualified
             reason.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        DealUnqualifiedReasonResponse | ErrorResponse
+        DealUnqualifiedReasonResponse
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         id=id,
-        client=client,
         body=body,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -187,6 +200,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[DealUnqualifiedReasonResponse | ErrorResponse]:
     """Update a deal unqualified reason
 
@@ -198,10 +212,11 @@ async def asyncio_detailed(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealUnqualifiedReasonUpdateRequest): Request envelope renaming a deal unqualified
             reason.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[DealUnqualifiedReasonResponse | ErrorResponse]
@@ -212,9 +227,7 @@ async def asyncio_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -224,7 +237,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: DealUnqualifiedReasonUpdateRequest,
     accept_language: str | Unset = UNSET,
-) -> DealUnqualifiedReasonResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> DealUnqualifiedReasonResponse:
     """Update a deal unqualified reason
 
      Renames the deal unqualified reason. Answers `200` with the whole reason. Known from the official
@@ -235,20 +249,19 @@ async def asyncio(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealUnqualifiedReasonUpdateRequest): Request envelope renaming a deal unqualified
             reason.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        DealUnqualifiedReasonResponse | ErrorResponse
+        DealUnqualifiedReasonResponse
     """
 
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

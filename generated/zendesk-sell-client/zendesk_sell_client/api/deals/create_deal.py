@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.deal_create_request import DealCreateRequest
 from ...models.deal_response import DealResponse
@@ -88,6 +89,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> DealResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = DealResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[DealResponse | ErrorResponse]:
@@ -104,6 +117,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: DealCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[DealResponse | ErrorResponse]:
     """Create a deal
 
@@ -114,10 +128,11 @@ def sync_detailed(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealCreateRequest): Request envelope creating a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[DealResponse | ErrorResponse]
@@ -127,11 +142,7 @@ def sync_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -140,7 +151,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: DealCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> DealResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> DealResponse:
     """Create a deal
 
      Creates a deal for a primary contact (`contact_id`); the organization is derived from the contact.
@@ -150,20 +162,21 @@ def sync(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealCreateRequest): Request envelope creating a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        DealResponse | ErrorResponse
+        DealResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -171,6 +184,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: DealCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[DealResponse | ErrorResponse]:
     """Create a deal
 
@@ -181,10 +195,11 @@ async def asyncio_detailed(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealCreateRequest): Request envelope creating a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[DealResponse | ErrorResponse]
@@ -194,9 +209,7 @@ async def asyncio_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -205,7 +218,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: DealCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> DealResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> DealResponse:
     """Create a deal
 
      Creates a deal for a primary contact (`contact_id`); the organization is derived from the contact.
@@ -215,19 +229,18 @@ async def asyncio(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealCreateRequest): Request envelope creating a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        DealResponse | ErrorResponse
+        DealResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

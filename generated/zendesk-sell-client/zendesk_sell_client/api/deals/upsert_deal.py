@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.custom_fields_query import CustomFieldsQuery
 from ...models.deal_response import DealResponse
@@ -55,6 +56,8 @@ def _get_kwargs(
         "method": "post",
         "url": "/v2/deals/upsert",
         "params": params,
+        # the vendor documents this write as safe to repeat: retried like a GET
+        "extensions": {"crm_openapi_idempotent": True},
     }
 
     _kwargs["json"] = body.to_dict()
@@ -124,6 +127,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> DealResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = DealResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[DealResponse | ErrorResponse]:
@@ -147,6 +162,7 @@ def sync_detailed(
     hot: bool | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[DealResponse | ErrorResponse]:
     """Create or update a deal
 
@@ -166,10 +182,11 @@ def sync_detailed(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealUpdateRequest): Request envelope updating (or upserting) a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[DealResponse | ErrorResponse]
@@ -186,11 +203,7 @@ def sync_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -206,7 +219,8 @@ def sync(
     hot: bool | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> DealResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> DealResponse:
     """Create or update a deal
 
      Looks a deal up by the equality filters given in the query string (at least one) and updates it with
@@ -225,17 +239,17 @@ def sync(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealUpdateRequest): Request envelope updating (or upserting) a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        DealResponse | ErrorResponse
+        DealResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         contact_id=contact_id,
         owner_id=owner_id,
@@ -245,7 +259,8 @@ def sync(
         hot=hot,
         custom_fields=custom_fields,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -260,6 +275,7 @@ async def asyncio_detailed(
     hot: bool | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[DealResponse | ErrorResponse]:
     """Create or update a deal
 
@@ -279,10 +295,11 @@ async def asyncio_detailed(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealUpdateRequest): Request envelope updating (or upserting) a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[DealResponse | ErrorResponse]
@@ -299,9 +316,7 @@ async def asyncio_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -317,7 +332,8 @@ async def asyncio(
     hot: bool | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> DealResponse | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> DealResponse:
     """Create or update a deal
 
      Looks a deal up by the equality filters given in the query string (at least one) and updates it with
@@ -336,26 +352,25 @@ async def asyncio(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (DealUpdateRequest): Request envelope updating (or upserting) a deal.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        DealResponse | ErrorResponse
+        DealResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            contact_id=contact_id,
-            owner_id=owner_id,
-            organization_id=organization_id,
-            source_id=source_id,
-            stage_id=stage_id,
-            hot=hot,
-            custom_fields=custom_fields,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        contact_id=contact_id,
+        owner_id=owner_id,
+        organization_id=organization_id,
+        source_id=source_id,
+        stage_id=stage_id,
+        hot=hot,
+        custom_fields=custom_fields,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.firehose_page import FirehosePage
@@ -98,6 +99,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> FirehosePage:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = FirehosePage.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | FirehosePage]:
@@ -115,6 +128,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     position: str,
     limit: int | Unset = 25,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | FirehosePage]:
     """Read a Firehose event stream
 
@@ -132,10 +146,11 @@ def sync_detailed(
         stream (ReadFirehoseStreamStream): Stream name (a resource, plural).
         position (str): tail, top or a position token.
         limit (int | Unset): Upper bound of events per page. Default: 25.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | FirehosePage]
@@ -146,11 +161,7 @@ def sync_detailed(
         position=position,
         limit=limit,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -160,7 +171,8 @@ def sync(
     client: AuthenticatedClient | Client,
     position: str,
     limit: int | Unset = 25,
-) -> ErrorResponse | FirehosePage | None:
+    timeout: Timeout = UNSET,
+) -> FirehosePage:
     """Read a Firehose event stream
 
      Returns the next events of one resource stream after a position, oldest first (vendor's Firehose
@@ -177,21 +189,22 @@ def sync(
         stream (ReadFirehoseStreamStream): Stream name (a resource, plural).
         position (str): tail, top or a position token.
         limit (int | Unset): Upper bound of events per page. Default: 25.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | FirehosePage
+        FirehosePage
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         stream=stream,
-        client=client,
         position=position,
         limit=limit,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -200,6 +213,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     position: str,
     limit: int | Unset = 25,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | FirehosePage]:
     """Read a Firehose event stream
 
@@ -217,10 +231,11 @@ async def asyncio_detailed(
         stream (ReadFirehoseStreamStream): Stream name (a resource, plural).
         position (str): tail, top or a position token.
         limit (int | Unset): Upper bound of events per page. Default: 25.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | FirehosePage]
@@ -231,9 +246,7 @@ async def asyncio_detailed(
         position=position,
         limit=limit,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -243,7 +256,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     position: str,
     limit: int | Unset = 25,
-) -> ErrorResponse | FirehosePage | None:
+    timeout: Timeout = UNSET,
+) -> FirehosePage:
     """Read a Firehose event stream
 
      Returns the next events of one resource stream after a position, oldest first (vendor's Firehose
@@ -260,20 +274,19 @@ async def asyncio(
         stream (ReadFirehoseStreamStream): Stream name (a resource, plural).
         position (str): tail, top or a position token.
         limit (int | Unset): Upper bound of events per page. Default: 25.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | FirehosePage
+        FirehosePage
     """
 
-    return (
-        await asyncio_detailed(
-            stream=stream,
-            client=client,
-            position=position,
-            limit=limit,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        stream=stream,
+        position=position,
+        limit=limit,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.industry_collection import IndustryCollection
@@ -98,6 +99,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> IndustryCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = IndustryCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | IndustryCollection]:
@@ -116,6 +129,7 @@ def sync_detailed(
     page: int | Unset = 1,
     per_page: int | Unset = 25,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | IndustryCollection]:
     """List industries
 
@@ -127,10 +141,11 @@ def sync_detailed(
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | IndustryCollection]
@@ -142,11 +157,7 @@ def sync_detailed(
         per_page=per_page,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -157,7 +168,8 @@ def sync(
     page: int | Unset = 1,
     per_page: int | Unset = 25,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | IndustryCollection | None:
+    timeout: Timeout = UNSET,
+) -> IndustryCollection:
     """List industries
 
      Returns the industry names offered for leads or contacts (`/v2/lead/industries`,
@@ -168,22 +180,23 @@ def sync(
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | IndustryCollection
+        IndustryCollection
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         resource_type=resource_type,
-        client=client,
         page=page,
         per_page=per_page,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -193,6 +206,7 @@ async def asyncio_detailed(
     page: int | Unset = 1,
     per_page: int | Unset = 25,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | IndustryCollection]:
     """List industries
 
@@ -204,10 +218,11 @@ async def asyncio_detailed(
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | IndustryCollection]
@@ -219,9 +234,7 @@ async def asyncio_detailed(
         per_page=per_page,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -232,7 +245,8 @@ async def asyncio(
     page: int | Unset = 1,
     per_page: int | Unset = 25,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | IndustryCollection | None:
+    timeout: Timeout = UNSET,
+) -> IndustryCollection:
     """List industries
 
      Returns the industry names offered for leads or contacts (`/v2/lead/industries`,
@@ -243,30 +257,29 @@ async def asyncio(
         page (int | Unset): 1-based page number. Default: 1.
         per_page (int | Unset): Records per page (1..100). Default: 25.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | IndustryCollection
+        IndustryCollection
     """
 
-    return (
-        await asyncio_detailed(
-            resource_type=resource_type,
-            client=client,
-            page=page,
-            per_page=per_page,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        resource_type=resource_type,
+        page=page,
+        per_page=per_page,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.industry_response import IndustryResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -276,26 +289,61 @@ def iterate(
     page: int | Unset = 1,
     per_page: int | Unset = 25,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[IndustryResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             resource_type=resource_type,
             client=client,
             page=page,
             per_page=per_page,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[IndustryResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    resource_type: ListIndustriesResourceType,
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[IndustryResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            resource_type=resource_type,
+            client=client,
+            page=page,
+            per_page=per_page,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[IndustryResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

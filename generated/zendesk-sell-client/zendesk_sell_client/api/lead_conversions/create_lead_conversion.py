@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.lead_conversion_create_request import LeadConversionCreateRequest
@@ -88,6 +89,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> LeadConversionResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = LeadConversionResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | LeadConversionResponse]:
@@ -104,6 +117,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: LeadConversionCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LeadConversionResponse]:
     """Convert a lead
 
@@ -117,10 +131,11 @@ def sync_detailed(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LeadConversionCreateRequest): Request envelope converting a lead.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LeadConversionResponse]
@@ -130,11 +145,7 @@ def sync_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -143,7 +154,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: LeadConversionCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LeadConversionResponse | None:
+    timeout: Timeout = UNSET,
+) -> LeadConversionResponse:
     """Convert a lead
 
      Converts a lead: its `last_name` makes an individual, its `organization_name` an organization (both:
@@ -156,20 +168,21 @@ def sync(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LeadConversionCreateRequest): Request envelope converting a lead.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LeadConversionResponse
+        LeadConversionResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -177,6 +190,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: LeadConversionCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LeadConversionResponse]:
     """Convert a lead
 
@@ -190,10 +204,11 @@ async def asyncio_detailed(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LeadConversionCreateRequest): Request envelope converting a lead.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LeadConversionResponse]
@@ -203,9 +218,7 @@ async def asyncio_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -214,7 +227,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: LeadConversionCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LeadConversionResponse | None:
+    timeout: Timeout = UNSET,
+) -> LeadConversionResponse:
     """Convert a lead
 
      Converts a lead: its `last_name` makes an individual, its `organization_name` an organization (both:
@@ -227,19 +241,18 @@ async def asyncio(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LeadConversionCreateRequest): Request envelope converting a lead.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LeadConversionResponse
+        LeadConversionResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

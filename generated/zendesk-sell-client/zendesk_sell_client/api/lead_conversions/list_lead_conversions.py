@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.lead_conversion_collection import LeadConversionCollection
@@ -110,6 +111,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> LeadConversionCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = LeadConversionCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | LeadConversionCollection]:
@@ -133,6 +146,7 @@ def sync_detailed(
     organization_id: int | Unset = UNSET,
     deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LeadConversionCollection]:
     """List lead conversions
 
@@ -153,10 +167,11 @@ def sync_detailed(
         organization_id (int | Unset): Contact (organization) id.
         deal_id (int | Unset): Deal id.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LeadConversionCollection]
@@ -173,11 +188,7 @@ def sync_detailed(
         deal_id=deal_id,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -193,7 +204,8 @@ def sync(
     organization_id: int | Unset = UNSET,
     deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LeadConversionCollection | None:
+    timeout: Timeout = UNSET,
+) -> LeadConversionCollection:
     """List lead conversions
 
      Returns records of converted leads (the contacts and deal each conversion created), always sorted by
@@ -213,17 +225,17 @@ def sync(
         organization_id (int | Unset): Contact (organization) id.
         deal_id (int | Unset): Deal id.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LeadConversionCollection
+        LeadConversionCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         cursor=cursor,
@@ -233,7 +245,8 @@ def sync(
         organization_id=organization_id,
         deal_id=deal_id,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -248,6 +261,7 @@ async def asyncio_detailed(
     organization_id: int | Unset = UNSET,
     deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LeadConversionCollection]:
     """List lead conversions
 
@@ -268,10 +282,11 @@ async def asyncio_detailed(
         organization_id (int | Unset): Contact (organization) id.
         deal_id (int | Unset): Deal id.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LeadConversionCollection]
@@ -288,9 +303,7 @@ async def asyncio_detailed(
         deal_id=deal_id,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -306,7 +319,8 @@ async def asyncio(
     organization_id: int | Unset = UNSET,
     deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LeadConversionCollection | None:
+    timeout: Timeout = UNSET,
+) -> LeadConversionCollection:
     """List lead conversions
 
      Returns records of converted leads (the contacts and deal each conversion created), always sorted by
@@ -326,35 +340,34 @@ async def asyncio(
         organization_id (int | Unset): Contact (organization) id.
         deal_id (int | Unset): Deal id.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LeadConversionCollection
+        LeadConversionCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            cursor=cursor,
-            ids=ids,
-            lead_id=lead_id,
-            individual_id=individual_id,
-            organization_id=organization_id,
-            deal_id=deal_id,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        cursor=cursor,
+        ids=ids,
+        lead_id=lead_id,
+        individual_id=individual_id,
+        organization_id=organization_id,
+        deal_id=deal_id,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.lead_conversion_response import LeadConversionResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -369,16 +382,17 @@ def iterate(
     organization_id: int | Unset = UNSET,
     deal_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[LeadConversionResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -389,11 +403,55 @@ def iterate(
             organization_id=organization_id,
             deal_id=deal_id,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[LeadConversionResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    cursor: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    lead_id: int | Unset = UNSET,
+    individual_id: int | Unset = UNSET,
+    organization_id: int | Unset = UNSET,
+    deal_id: int | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[LeadConversionResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            cursor=cursor,
+            ids=ids,
+            lead_id=lead_id,
+            individual_id=individual_id,
+            organization_id=organization_id,
+            deal_id=deal_id,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[LeadConversionResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

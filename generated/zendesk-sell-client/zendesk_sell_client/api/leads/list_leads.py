@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.address_query import AddressQuery
 from ...models.custom_fields_query import CustomFieldsQuery
@@ -138,6 +139,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> LeadCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = LeadCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | LeadCollection]:
@@ -167,6 +180,7 @@ def sync_detailed(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LeadCollection]:
     """List leads
 
@@ -192,10 +206,11 @@ def sync_detailed(
         custom_fields (CustomFieldsQuery | Unset): Custom-field filters, keyed by custom field
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LeadCollection]
@@ -218,11 +233,7 @@ def sync_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -244,7 +255,8 @@ def sync(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LeadCollection | None:
+    timeout: Timeout = UNSET,
+) -> LeadCollection:
     """List leads
 
      Returns the leads the user can see, a page at a time, narrowed by equality filters. Default order
@@ -269,17 +281,17 @@ def sync(
         custom_fields (CustomFieldsQuery | Unset): Custom-field filters, keyed by custom field
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LeadCollection
+        LeadCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -295,7 +307,8 @@ def sync(
         address=address,
         custom_fields=custom_fields,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -316,6 +329,7 @@ async def asyncio_detailed(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LeadCollection]:
     """List leads
 
@@ -341,10 +355,11 @@ async def asyncio_detailed(
         custom_fields (CustomFieldsQuery | Unset): Custom-field filters, keyed by custom field
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LeadCollection]
@@ -367,9 +382,7 @@ async def asyncio_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -391,7 +404,8 @@ async def asyncio(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LeadCollection | None:
+    timeout: Timeout = UNSET,
+) -> LeadCollection:
     """List leads
 
      Returns the leads the user can see, a page at a time, narrowed by equality filters. Default order
@@ -416,41 +430,40 @@ async def asyncio(
         custom_fields (CustomFieldsQuery | Unset): Custom-field filters, keyed by custom field
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LeadCollection
+        LeadCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            creator_id=creator_id,
-            owner_id=owner_id,
-            source_id=source_id,
-            first_name=first_name,
-            last_name=last_name,
-            organization_name=organization_name,
-            status=status,
-            email=email,
-            address=address,
-            custom_fields=custom_fields,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        creator_id=creator_id,
+        owner_id=owner_id,
+        source_id=source_id,
+        first_name=first_name,
+        last_name=last_name,
+        organization_name=organization_name,
+        status=status,
+        email=email,
+        address=address,
+        custom_fields=custom_fields,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.lead_response import LeadResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -471,16 +484,17 @@ def iterate(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[LeadResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -497,11 +511,67 @@ def iterate(
             address=address,
             custom_fields=custom_fields,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[LeadResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    creator_id: int | Unset = UNSET,
+    owner_id: int | Unset = UNSET,
+    source_id: int | Unset = UNSET,
+    first_name: str | Unset = UNSET,
+    last_name: str | Unset = UNSET,
+    organization_name: str | Unset = UNSET,
+    status: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    address: AddressQuery | Unset = UNSET,
+    custom_fields: CustomFieldsQuery | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[LeadResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            creator_id=creator_id,
+            owner_id=owner_id,
+            source_id=source_id,
+            first_name=first_name,
+            last_name=last_name,
+            organization_name=organization_name,
+            status=status,
+            email=email,
+            address=address,
+            custom_fields=custom_fields,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[LeadResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.address_query import AddressQuery
 from ...models.custom_fields_query import CustomFieldsQuery
@@ -66,6 +67,8 @@ def _get_kwargs(
         "method": "post",
         "url": "/v2/leads/upsert",
         "params": params,
+        # the vendor documents this write as safe to repeat: retried like a GET
+        "extensions": {"crm_openapi_idempotent": True},
     }
 
     _kwargs["json"] = body.to_dict()
@@ -135,6 +138,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> LeadResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = LeadResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | LeadResponse]:
@@ -160,6 +175,7 @@ def sync_detailed(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LeadResponse]:
     """Create or update a lead
 
@@ -182,10 +198,11 @@ def sync_detailed(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LeadUpdateRequest): Request envelope updating (or upserting) a lead.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LeadResponse]
@@ -204,11 +221,7 @@ def sync_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -226,7 +239,8 @@ def sync(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LeadResponse | None:
+    timeout: Timeout = UNSET,
+) -> LeadResponse:
     """Create or update a lead
 
      Looks a lead up by the equality filters given in the query string (at least one) and updates it with
@@ -248,17 +262,17 @@ def sync(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LeadUpdateRequest): Request envelope updating (or upserting) a lead.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LeadResponse
+        LeadResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         first_name=first_name,
         last_name=last_name,
@@ -270,7 +284,8 @@ def sync(
         address=address,
         custom_fields=custom_fields,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -287,6 +302,7 @@ async def asyncio_detailed(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LeadResponse]:
     """Create or update a lead
 
@@ -309,10 +325,11 @@ async def asyncio_detailed(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LeadUpdateRequest): Request envelope updating (or upserting) a lead.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LeadResponse]
@@ -331,9 +348,7 @@ async def asyncio_detailed(
         custom_fields=custom_fields,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -351,7 +366,8 @@ async def asyncio(
     address: AddressQuery | Unset = UNSET,
     custom_fields: CustomFieldsQuery | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LeadResponse | None:
+    timeout: Timeout = UNSET,
+) -> LeadResponse:
     """Create or update a lead
 
      Looks a lead up by the equality filters given in the query string (at least one) and updates it with
@@ -373,28 +389,27 @@ async def asyncio(
             name (`custom_fields[<name>]=<value>`).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LeadUpdateRequest): Request envelope updating (or upserting) a lead.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LeadResponse
+        LeadResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            first_name=first_name,
-            last_name=last_name,
-            organization_name=organization_name,
-            email=email,
-            owner_id=owner_id,
-            source_id=source_id,
-            status=status,
-            address=address,
-            custom_fields=custom_fields,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        first_name=first_name,
+        last_name=last_name,
+        organization_name=organization_name,
+        email=email,
+        owner_id=owner_id,
+        source_id=source_id,
+        status=status,
+        address=address,
+        custom_fields=custom_fields,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.line_item_collection import LineItemCollection
@@ -113,6 +114,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> LineItemCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = LineItemCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | LineItemCollection]:
@@ -135,6 +148,7 @@ def sync_detailed(
     quantity: int | Unset = UNSET,
     value: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LineItemCollection]:
     """List an order's line items
 
@@ -150,10 +164,11 @@ def sync_detailed(
         quantity (int | Unset): Quantity to match.
         value (str | Unset): Decimal value to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LineItemCollection]
@@ -169,11 +184,7 @@ def sync_detailed(
         value=value,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -188,7 +199,8 @@ def sync(
     quantity: int | Unset = UNSET,
     value: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LineItemCollection | None:
+    timeout: Timeout = UNSET,
+) -> LineItemCollection:
     """List an order's line items
 
      Returns the line items of the order, a page at a time. Default order `id:asc`. Unknown order →
@@ -203,18 +215,18 @@ def sync(
         quantity (int | Unset): Quantity to match.
         value (str | Unset): Decimal value to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LineItemCollection
+        LineItemCollection
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         order_id=order_id,
-        client=client,
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -222,7 +234,8 @@ def sync(
         quantity=quantity,
         value=value,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -236,6 +249,7 @@ async def asyncio_detailed(
     quantity: int | Unset = UNSET,
     value: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LineItemCollection]:
     """List an order's line items
 
@@ -251,10 +265,11 @@ async def asyncio_detailed(
         quantity (int | Unset): Quantity to match.
         value (str | Unset): Decimal value to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LineItemCollection]
@@ -270,9 +285,7 @@ async def asyncio_detailed(
         value=value,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -287,7 +300,8 @@ async def asyncio(
     quantity: int | Unset = UNSET,
     value: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LineItemCollection | None:
+    timeout: Timeout = UNSET,
+) -> LineItemCollection:
     """List an order's line items
 
      Returns the line items of the order, a page at a time. Default order `id:asc`. Unknown order →
@@ -302,34 +316,33 @@ async def asyncio(
         quantity (int | Unset): Quantity to match.
         value (str | Unset): Decimal value to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LineItemCollection
+        LineItemCollection
     """
 
-    return (
-        await asyncio_detailed(
-            order_id=order_id,
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            quantity=quantity,
-            value=value,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        quantity=quantity,
+        value=value,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.line_item_response import LineItemResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -343,16 +356,17 @@ def iterate(
     quantity: int | Unset = UNSET,
     value: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[LineItemResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             order_id=order_id,
             client=client,
             page=page,
@@ -362,11 +376,53 @@ def iterate(
             quantity=quantity,
             value=value,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[LineItemResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    order_id: int,
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    quantity: int | Unset = UNSET,
+    value: str | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[LineItemResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            order_id=order_id,
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            quantity=quantity,
+            value=value,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[LineItemResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.loss_reason_create_request import LossReasonCreateRequest
@@ -88,6 +89,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> LossReasonResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = LossReasonResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | LossReasonResponse]:
@@ -104,6 +117,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Create a loss reason
 
@@ -114,10 +128,11 @@ def sync_detailed(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LossReasonCreateRequest): Request envelope creating a loss reason.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LossReasonResponse]
@@ -127,11 +142,7 @@ def sync_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -140,7 +151,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LossReasonResponse | None:
+    timeout: Timeout = UNSET,
+) -> LossReasonResponse:
     """Create a loss reason
 
      Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason.
@@ -150,20 +162,21 @@ def sync(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LossReasonCreateRequest): Request envelope creating a loss reason.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LossReasonResponse
+        LossReasonResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -171,6 +184,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | LossReasonResponse]:
     """Create a loss reason
 
@@ -181,10 +195,11 @@ async def asyncio_detailed(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LossReasonCreateRequest): Request envelope creating a loss reason.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | LossReasonResponse]
@@ -194,9 +209,7 @@ async def asyncio_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -205,7 +218,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: LossReasonCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | LossReasonResponse | None:
+    timeout: Timeout = UNSET,
+) -> LossReasonResponse:
     """Create a loss reason
 
      Creates a loss reason; names are unique (`422` otherwise). Answers `200` with the new reason.
@@ -215,19 +229,18 @@ async def asyncio(
     Args:
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (LossReasonCreateRequest): Request envelope creating a loss reason.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | LossReasonResponse
+        LossReasonResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.note_collection import NoteCollection
@@ -115,6 +116,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> NoteCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = NoteCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | NoteCollection]:
@@ -138,6 +151,7 @@ def sync_detailed(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | NoteCollection]:
     """List notes
 
@@ -154,10 +168,11 @@ def sync_detailed(
         resource_type (ResourceType | Unset): Type of a record a note, task or tag belongs to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | NoteCollection]
@@ -174,11 +189,7 @@ def sync_detailed(
         resource_id=resource_id,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -194,7 +205,8 @@ def sync(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | NoteCollection | None:
+    timeout: Timeout = UNSET,
+) -> NoteCollection:
     """List notes
 
      Returns notes, a page at a time. Default order `updated_at:asc`; `resource_type` is documented as
@@ -210,17 +222,17 @@ def sync(
         resource_type (ResourceType | Unset): Type of a record a note, task or tag belongs to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | NoteCollection
+        NoteCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -230,7 +242,8 @@ def sync(
         resource_type=resource_type,
         resource_id=resource_id,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -245,6 +258,7 @@ async def asyncio_detailed(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | NoteCollection]:
     """List notes
 
@@ -261,10 +275,11 @@ async def asyncio_detailed(
         resource_type (ResourceType | Unset): Type of a record a note, task or tag belongs to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | NoteCollection]
@@ -281,9 +296,7 @@ async def asyncio_detailed(
         resource_id=resource_id,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -299,7 +312,8 @@ async def asyncio(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | NoteCollection | None:
+    timeout: Timeout = UNSET,
+) -> NoteCollection:
     """List notes
 
      Returns notes, a page at a time. Default order `updated_at:asc`; `resource_type` is documented as
@@ -315,35 +329,34 @@ async def asyncio(
         resource_type (ResourceType | Unset): Type of a record a note, task or tag belongs to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | NoteCollection
+        NoteCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            creator_id=creator_id,
-            q=q,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        creator_id=creator_id,
+        q=q,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.note_response import NoteResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -358,16 +371,17 @@ def iterate(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[NoteResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -378,11 +392,55 @@ def iterate(
             resource_type=resource_type,
             resource_id=resource_id,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[NoteResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    creator_id: int | Unset = UNSET,
+    q: str | Unset = UNSET,
+    resource_type: ResourceType | Unset = UNSET,
+    resource_id: int | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[NoteResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            creator_id=creator_id,
+            q=q,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[NoteResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

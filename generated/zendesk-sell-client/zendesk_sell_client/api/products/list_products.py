@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.product_collection import ProductCollection
@@ -113,6 +114,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> ProductCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = ProductCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | ProductCollection]:
@@ -137,6 +150,7 @@ def sync_detailed(
     organization_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | ProductCollection]:
     """List products
 
@@ -153,10 +167,11 @@ def sync_detailed(
         organization_id (int | Unset): Organization contact id to match.
         owner_id (int | Unset): Owner user id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | ProductCollection]
@@ -174,11 +189,7 @@ def sync_detailed(
         owner_id=owner_id,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -195,7 +206,8 @@ def sync(
     organization_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | ProductCollection | None:
+    timeout: Timeout = UNSET,
+) -> ProductCollection:
     """List products
 
      Returns the product catalogue, a page at a time. Default order `id:asc`.
@@ -211,17 +223,17 @@ def sync(
         organization_id (int | Unset): Organization contact id to match.
         owner_id (int | Unset): Owner user id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | ProductCollection
+        ProductCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -232,7 +244,8 @@ def sync(
         organization_id=organization_id,
         owner_id=owner_id,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -248,6 +261,7 @@ async def asyncio_detailed(
     organization_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | ProductCollection]:
     """List products
 
@@ -264,10 +278,11 @@ async def asyncio_detailed(
         organization_id (int | Unset): Organization contact id to match.
         owner_id (int | Unset): Owner user id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | ProductCollection]
@@ -285,9 +300,7 @@ async def asyncio_detailed(
         owner_id=owner_id,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -304,7 +317,8 @@ async def asyncio(
     organization_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | ProductCollection | None:
+    timeout: Timeout = UNSET,
+) -> ProductCollection:
     """List products
 
      Returns the product catalogue, a page at a time. Default order `id:asc`.
@@ -320,36 +334,35 @@ async def asyncio(
         organization_id (int | Unset): Organization contact id to match.
         owner_id (int | Unset): Owner user id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | ProductCollection
+        ProductCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            name=name,
-            sku=sku,
-            active=active,
-            organization_id=organization_id,
-            owner_id=owner_id,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        name=name,
+        sku=sku,
+        active=active,
+        organization_id=organization_id,
+        owner_id=owner_id,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.product_response import ProductResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -365,16 +378,17 @@ def iterate(
     organization_id: int | Unset = UNSET,
     owner_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[ProductResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -386,11 +400,57 @@ def iterate(
             organization_id=organization_id,
             owner_id=owner_id,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[ProductResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    name: str | Unset = UNSET,
+    sku: str | Unset = UNSET,
+    active: bool | Unset = UNSET,
+    organization_id: int | Unset = UNSET,
+    owner_id: int | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[ProductResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            name=name,
+            sku=sku,
+            active=active,
+            organization_id=organization_id,
+            owner_id=owner_id,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[ProductResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

@@ -6,10 +6,11 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.get_search_attributes_resource import GetSearchAttributesResource
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -77,6 +78,17 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> Any:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = cast(Any, response.text)
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -90,6 +102,7 @@ def sync_detailed(
     resource: GetSearchAttributesResource,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse]:
     """Searchable attributes of a resource
 
@@ -100,10 +113,11 @@ def sync_detailed(
 
     Args:
         resource (GetSearchAttributesResource): Resource (plural).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse]
@@ -112,11 +126,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         resource=resource,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -124,7 +134,8 @@ def sync(
     resource: GetSearchAttributesResource,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> Any:
     """Searchable attributes of a resource
 
      Returns, as YAML, the attributes of deals, leads or contacts that a search can project, filter and
@@ -134,25 +145,27 @@ def sync(
 
     Args:
         resource (GetSearchAttributesResource): Resource (plural).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse
+        Any
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         resource=resource,
-        client=client,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     resource: GetSearchAttributesResource,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse]:
     """Searchable attributes of a resource
 
@@ -163,10 +176,11 @@ async def asyncio_detailed(
 
     Args:
         resource (GetSearchAttributesResource): Resource (plural).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse]
@@ -175,9 +189,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         resource=resource,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -185,7 +197,8 @@ async def asyncio(
     resource: GetSearchAttributesResource,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> Any:
     """Searchable attributes of a resource
 
      Returns, as YAML, the attributes of deals, leads or contacts that a search can project, filter and
@@ -195,18 +208,17 @@ async def asyncio(
 
     Args:
         resource (GetSearchAttributesResource): Resource (plural).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse
+        Any
     """
 
-    return (
-        await asyncio_detailed(
-            resource=resource,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        resource=resource,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

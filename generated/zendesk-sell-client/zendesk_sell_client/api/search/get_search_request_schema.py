@@ -5,10 +5,11 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.get_search_request_schema_response_200 import GetSearchRequestSchemaResponse200
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -70,6 +71,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> GetSearchRequestSchemaResponse200:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = GetSearchRequestSchemaResponse200.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | GetSearchRequestSchemaResponse200]:
@@ -84,6 +97,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | GetSearchRequestSchemaResponse200]:
     """JSON Schema of a search request
 
@@ -92,27 +106,27 @@ def sync_detailed(
     reference/sales-crm/search/quick-start). The exact document is not published; the mock's is its own
     reading (see `SearchRequest`).
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | GetSearchRequestSchemaResponse200]
     """
 
     kwargs = _get_kwargs()
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResponse | GetSearchRequestSchemaResponse200 | None:
+    timeout: Timeout = UNSET,
+) -> GetSearchRequestSchemaResponse200:
     """JSON Schema of a search request
 
      Returns the JSON Schema that a `POST /v3/<resource>/search` body must satisfy: the authority on the
@@ -120,22 +134,25 @@ def sync(
     reference/sales-crm/search/quick-start). The exact document is not published; the mock's is its own
     reading (see `SearchRequest`).
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | GetSearchRequestSchemaResponse200
+        GetSearchRequestSchemaResponse200
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | GetSearchRequestSchemaResponse200]:
     """JSON Schema of a search request
 
@@ -144,25 +161,27 @@ async def asyncio_detailed(
     reference/sales-crm/search/quick-start). The exact document is not published; the mock's is its own
     reading (see `SearchRequest`).
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | GetSearchRequestSchemaResponse200]
     """
 
     kwargs = _get_kwargs()
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResponse | GetSearchRequestSchemaResponse200 | None:
+    timeout: Timeout = UNSET,
+) -> GetSearchRequestSchemaResponse200:
     """JSON Schema of a search request
 
      Returns the JSON Schema that a `POST /v3/<resource>/search` body must satisfy: the authority on the
@@ -170,16 +189,16 @@ async def asyncio(
     reference/sales-crm/search/quick-start). The exact document is not published; the mock's is its own
     reading (see `SearchRequest`).
 
+    Args:
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | GetSearchRequestSchemaResponse200
+        GetSearchRequestSchemaResponse200
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs()
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,13 +6,14 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.list_search_custom_fields_resource import (
     ListSearchCustomFieldsResource,
 )
 from ...models.search_custom_field_collection import SearchCustomFieldCollection
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -83,6 +84,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> SearchCustomFieldCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = SearchCustomFieldCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | SearchCustomFieldCollection]:
@@ -98,6 +111,7 @@ def sync_detailed(
     resource: ListSearchCustomFieldsResource,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | SearchCustomFieldCollection]:
     """Custom fields with their search names
 
@@ -107,10 +121,11 @@ def sync_detailed(
 
     Args:
         resource (ListSearchCustomFieldsResource): Resource (plural).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | SearchCustomFieldCollection]
@@ -119,11 +134,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         resource=resource,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -131,7 +142,8 @@ def sync(
     resource: ListSearchCustomFieldsResource,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResponse | SearchCustomFieldCollection | None:
+    timeout: Timeout = UNSET,
+) -> SearchCustomFieldCollection:
     """Custom fields with their search names
 
      Lists the custom fields of contacts, leads or deals with the `search_api_id`
@@ -140,25 +152,27 @@ def sync(
 
     Args:
         resource (ListSearchCustomFieldsResource): Resource (plural).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | SearchCustomFieldCollection
+        SearchCustomFieldCollection
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         resource=resource,
-        client=client,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     resource: ListSearchCustomFieldsResource,
     *,
     client: AuthenticatedClient | Client,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | SearchCustomFieldCollection]:
     """Custom fields with their search names
 
@@ -168,10 +182,11 @@ async def asyncio_detailed(
 
     Args:
         resource (ListSearchCustomFieldsResource): Resource (plural).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | SearchCustomFieldCollection]
@@ -180,9 +195,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         resource=resource,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -190,7 +203,8 @@ async def asyncio(
     resource: ListSearchCustomFieldsResource,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResponse | SearchCustomFieldCollection | None:
+    timeout: Timeout = UNSET,
+) -> SearchCustomFieldCollection:
     """Custom fields with their search names
 
      Lists the custom fields of contacts, leads or deals with the `search_api_id`
@@ -199,18 +213,17 @@ async def asyncio(
 
     Args:
         resource (ListSearchCustomFieldsResource): Resource (plural).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | SearchCustomFieldCollection
+        SearchCustomFieldCollection
     """
 
-    return (
-        await asyncio_detailed(
-            resource=resource,
-            client=client,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        resource=resource,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

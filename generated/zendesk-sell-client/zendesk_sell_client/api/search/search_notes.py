@@ -5,11 +5,12 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.search_request import SearchRequest
 from ...models.search_response import SearchResponse
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
@@ -80,6 +81,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> SearchResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = SearchResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | SearchResponse]:
@@ -95,6 +108,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SearchRequest,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | SearchResponse]:
     """Search notes
 
@@ -113,10 +127,11 @@ def sync_detailed(
             to 10 (inferred, a bound so one request cannot ask for unbounded work). A malformed
             request is refused as a whole with `400` in the v2 error envelope (the failure shape is
             not documented).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | SearchResponse]
@@ -125,11 +140,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -137,7 +148,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SearchRequest,
-) -> ErrorResponse | SearchResponse | None:
+    timeout: Timeout = UNSET,
+) -> SearchResponse:
     """Search notes
 
      Runs one or more queries (a batch in `items`) over the notes the token's user may see and answers
@@ -155,25 +167,27 @@ def sync(
             to 10 (inferred, a bound so one request cannot ask for unbounded work). A malformed
             request is refused as a whole with `400` in the v2 error envelope (the failure shape is
             not documented).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | SearchResponse
+        SearchResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SearchRequest,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | SearchResponse]:
     """Search notes
 
@@ -192,10 +206,11 @@ async def asyncio_detailed(
             to 10 (inferred, a bound so one request cannot ask for unbounded work). A malformed
             request is refused as a whole with `400` in the v2 error envelope (the failure shape is
             not documented).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | SearchResponse]
@@ -204,9 +219,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -214,7 +227,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SearchRequest,
-) -> ErrorResponse | SearchResponse | None:
+    timeout: Timeout = UNSET,
+) -> SearchResponse:
     """Search notes
 
      Runs one or more queries (a batch in `items`) over the notes the token's user may see and answers
@@ -232,18 +246,17 @@ async def asyncio(
             to 10 (inferred, a bound so one request cannot ask for unbounded work). A malformed
             request is refused as a whole with `400` in the v2 error envelope (the failure shape is
             not documented).
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | SearchResponse
+        SearchResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.sequence_enrollment_create_request import SequenceEnrollmentCreateRequest
@@ -88,6 +89,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> SequenceEnrollmentResponse:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = SequenceEnrollmentResponse.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | SequenceEnrollmentResponse]:
@@ -104,6 +117,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: SequenceEnrollmentCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | SequenceEnrollmentResponse]:
     """Enroll a record into a sequence
 
@@ -116,10 +130,11 @@ def sync_detailed(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SequenceEnrollmentCreateRequest): Request envelope enrolling a record into a
             sequence.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | SequenceEnrollmentResponse]
@@ -129,11 +144,7 @@ def sync_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -142,7 +153,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: SequenceEnrollmentCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | SequenceEnrollmentResponse | None:
+    timeout: Timeout = UNSET,
+) -> SequenceEnrollmentResponse:
     """Enroll a record into a sequence
 
      Enrolls a lead or contact into a sequence (needs the Reach add-on). Answers `200` with the
@@ -154,20 +166,21 @@ def sync(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SequenceEnrollmentCreateRequest): Request envelope enrolling a record into a
             sequence.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | SequenceEnrollmentResponse
+        SequenceEnrollmentResponse
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -175,6 +188,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: SequenceEnrollmentCreateRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | SequenceEnrollmentResponse]:
     """Enroll a record into a sequence
 
@@ -187,10 +201,11 @@ async def asyncio_detailed(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SequenceEnrollmentCreateRequest): Request envelope enrolling a record into a
             sequence.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | SequenceEnrollmentResponse]
@@ -200,9 +215,7 @@ async def asyncio_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -211,7 +224,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: SequenceEnrollmentCreateRequest,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | SequenceEnrollmentResponse | None:
+    timeout: Timeout = UNSET,
+) -> SequenceEnrollmentResponse:
     """Enroll a record into a sequence
 
      Enrolls a lead or contact into a sequence (needs the Reach add-on). Answers `200` with the
@@ -223,19 +237,18 @@ async def asyncio(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SequenceEnrollmentCreateRequest): Request envelope enrolling a record into a
             sequence.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | SequenceEnrollmentResponse
+        SequenceEnrollmentResponse
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.finish_ongoing_enrollments_request import FinishOngoingEnrollmentsRequest
@@ -92,6 +93,20 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> SequenceEnrollmentCollection | None:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = SequenceEnrollmentCollection.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 204:
+        return None
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Any | ErrorResponse | SequenceEnrollmentCollection]:
@@ -108,6 +123,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: FinishOngoingEnrollmentsRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse | SequenceEnrollmentCollection]:
     """Finish a record's ongoing enrollments
 
@@ -119,10 +135,11 @@ def sync_detailed(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (FinishOngoingEnrollmentsRequest): Request envelope finishing a record's ongoing
             enrollments.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse | SequenceEnrollmentCollection]
@@ -132,11 +149,7 @@ def sync_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -145,7 +158,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: FinishOngoingEnrollmentsRequest,
     accept_language: str | Unset = UNSET,
-) -> Any | ErrorResponse | SequenceEnrollmentCollection | None:
+    timeout: Timeout = UNSET,
+) -> SequenceEnrollmentCollection | None:
     """Finish a record's ongoing enrollments
 
      Finishes every ongoing sequence enrollment of a lead or contact. Known from the official Zendesk
@@ -156,20 +170,21 @@ def sync(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (FinishOngoingEnrollmentsRequest): Request envelope finishing a record's ongoing
             enrollments.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse | SequenceEnrollmentCollection
+        SequenceEnrollmentCollection | None
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -177,6 +192,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: FinishOngoingEnrollmentsRequest,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse | SequenceEnrollmentCollection]:
     """Finish a record's ongoing enrollments
 
@@ -188,10 +204,11 @@ async def asyncio_detailed(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (FinishOngoingEnrollmentsRequest): Request envelope finishing a record's ongoing
             enrollments.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse | SequenceEnrollmentCollection]
@@ -201,9 +218,7 @@ async def asyncio_detailed(
         body=body,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -212,7 +227,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: FinishOngoingEnrollmentsRequest,
     accept_language: str | Unset = UNSET,
-) -> Any | ErrorResponse | SequenceEnrollmentCollection | None:
+    timeout: Timeout = UNSET,
+) -> SequenceEnrollmentCollection | None:
     """Finish a record's ongoing enrollments
 
      Finishes every ongoing sequence enrollment of a lead or contact. Known from the official Zendesk
@@ -223,19 +239,18 @@ async def asyncio(
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (FinishOngoingEnrollmentsRequest): Request envelope finishing a record's ongoing
             enrollments.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse | SequenceEnrollmentCollection
+        SequenceEnrollmentCollection | None
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.sync_ack_request import SyncAckRequest
@@ -87,6 +88,15 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _parse_success(response: httpx.Response) -> None:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 202:
+        return None
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -102,6 +112,7 @@ def sync_detailed(
     body: SyncAckRequest,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse]:
     """Acknowledge sync events
 
@@ -113,10 +124,11 @@ def sync_detailed(
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SyncAckRequest): Request envelope acknowledging sync events.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse]
@@ -127,11 +139,7 @@ def sync_detailed(
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -141,7 +149,8 @@ def sync(
     body: SyncAckRequest,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
-) -> Any | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> None:
     """Acknowledge sync events
 
      Acknowledges processed queue items by their `ack_key`s so the server does not send them again.
@@ -152,21 +161,22 @@ def sync(
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SyncAckRequest): Request envelope acknowledging sync events.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse
+        None
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -175,6 +185,7 @@ async def asyncio_detailed(
     body: SyncAckRequest,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse]:
     """Acknowledge sync events
 
@@ -186,10 +197,11 @@ async def asyncio_detailed(
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SyncAckRequest): Request envelope acknowledging sync events.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse]
@@ -200,9 +212,7 @@ async def asyncio_detailed(
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -212,7 +222,8 @@ async def asyncio(
     body: SyncAckRequest,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
-) -> Any | ErrorResponse | None:
+    timeout: Timeout = UNSET,
+) -> None:
     """Acknowledge sync events
 
      Acknowledges processed queue items by their `ack_key`s so the server does not send them again.
@@ -223,20 +234,19 @@ async def asyncio(
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
         body (SyncAckRequest): Request envelope acknowledging sync events.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse
+        None
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            x_basecrm_device_uuid=x_basecrm_device_uuid,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+        x_basecrm_device_uuid=x_basecrm_device_uuid,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.sync_queue_collection import SyncQueueCollection
@@ -93,6 +94,20 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> SyncQueueCollection | None:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = SyncQueueCollection.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 204:
+        return None
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Any | ErrorResponse | SyncQueueCollection]:
@@ -110,6 +125,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse | SyncQueueCollection]:
     """Fetch from the main sync queue
 
@@ -121,10 +137,11 @@ def sync_detailed(
         x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse | SyncQueueCollection]
@@ -135,11 +152,7 @@ def sync_detailed(
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -149,7 +162,8 @@ def sync(
     client: AuthenticatedClient | Client,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
-) -> Any | ErrorResponse | SyncQueueCollection | None:
+    timeout: Timeout = UNSET,
+) -> SyncQueueCollection | None:
     """Fetch from the main sync queue
 
      Returns the next page of changed records of the session (the freshest state of each; deleted records
@@ -160,21 +174,22 @@ def sync(
         x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse | SyncQueueCollection
+        SyncQueueCollection | None
     """
 
-    return sync_detailed(
+    kwargs = _get_kwargs(
         session_id=session_id,
-        client=client,
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -183,6 +198,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse | SyncQueueCollection]:
     """Fetch from the main sync queue
 
@@ -194,10 +210,11 @@ async def asyncio_detailed(
         x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse | SyncQueueCollection]
@@ -208,9 +225,7 @@ async def asyncio_detailed(
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -220,7 +235,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
-) -> Any | ErrorResponse | SyncQueueCollection | None:
+    timeout: Timeout = UNSET,
+) -> SyncQueueCollection | None:
     """Fetch from the main sync queue
 
      Returns the next page of changed records of the session (the freshest state of each; deleted records
@@ -231,20 +247,19 @@ async def asyncio(
         x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse | SyncQueueCollection
+        SyncQueueCollection | None
     """
 
-    return (
-        await asyncio_detailed(
-            session_id=session_id,
-            client=client,
-            x_basecrm_device_uuid=x_basecrm_device_uuid,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        session_id=session_id,
+        x_basecrm_device_uuid=x_basecrm_device_uuid,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

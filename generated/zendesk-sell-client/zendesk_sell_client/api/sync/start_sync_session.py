@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.sync_session_response import SyncSessionResponse
@@ -84,6 +85,20 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> SyncSessionResponse | None:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 201:
+        response_201 = SyncSessionResponse.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 204:
+        return None
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Any | ErrorResponse | SyncSessionResponse]:
@@ -100,6 +115,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse | SyncSessionResponse]:
     """Start a sync session
 
@@ -111,10 +127,11 @@ def sync_detailed(
         x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse | SyncSessionResponse]
@@ -124,11 +141,7 @@ def sync_detailed(
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -137,7 +150,8 @@ def sync(
     client: AuthenticatedClient | Client,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
-) -> Any | ErrorResponse | SyncSessionResponse | None:
+    timeout: Timeout = UNSET,
+) -> SyncSessionResponse | None:
     """Start a sync session
 
      Starts a synchronization session for the device (header `X-Basecrm-Device-UUID`; the token needs the
@@ -148,20 +162,21 @@ def sync(
         x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse | SyncSessionResponse
+        SyncSessionResponse | None
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -169,6 +184,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[Any | ErrorResponse | SyncSessionResponse]:
     """Start a sync session
 
@@ -180,10 +196,11 @@ async def asyncio_detailed(
         x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[Any | ErrorResponse | SyncSessionResponse]
@@ -193,9 +210,7 @@ async def asyncio_detailed(
         x_basecrm_device_uuid=x_basecrm_device_uuid,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -204,7 +219,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     x_basecrm_device_uuid: str,
     accept_language: str | Unset = UNSET,
-) -> Any | ErrorResponse | SyncSessionResponse | None:
+    timeout: Timeout = UNSET,
+) -> SyncSessionResponse | None:
     """Start a sync session
 
      Starts a synchronization session for the device (header `X-Basecrm-Device-UUID`; the token needs the
@@ -215,19 +231,18 @@ async def asyncio(
         x_basecrm_device_uuid (str): Client-generated device UUID, stable across sync sessions
             (not blank).
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        Any | ErrorResponse | SyncSessionResponse
+        SyncSessionResponse | None
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            x_basecrm_device_uuid=x_basecrm_device_uuid,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        x_basecrm_device_uuid=x_basecrm_device_uuid,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))

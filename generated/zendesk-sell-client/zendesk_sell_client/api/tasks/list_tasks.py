@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.resource_type import ResourceType
@@ -135,6 +136,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> TaskCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = TaskCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | TaskCollection]:
@@ -163,6 +176,7 @@ def sync_detailed(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | TaskCollection]:
     """List tasks
 
@@ -185,10 +199,11 @@ def sync_detailed(
         resource_type (ResourceType | Unset): Type of a record a note, task or tag belongs to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | TaskCollection]
@@ -210,11 +225,7 @@ def sync_detailed(
         resource_id=resource_id,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -235,7 +246,8 @@ def sync(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | TaskCollection | None:
+    timeout: Timeout = UNSET,
+) -> TaskCollection:
     """List tasks
 
      Returns floating and related tasks (narrow with `type`), a page at a time. Default order
@@ -257,17 +269,17 @@ def sync(
         resource_type (ResourceType | Unset): Type of a record a note, task or tag belongs to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | TaskCollection
+        TaskCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -282,7 +294,8 @@ def sync(
         resource_type=resource_type,
         resource_id=resource_id,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -302,6 +315,7 @@ async def asyncio_detailed(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | TaskCollection]:
     """List tasks
 
@@ -324,10 +338,11 @@ async def asyncio_detailed(
         resource_type (ResourceType | Unset): Type of a record a note, task or tag belongs to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | TaskCollection]
@@ -349,9 +364,7 @@ async def asyncio_detailed(
         resource_id=resource_id,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -372,7 +385,8 @@ async def asyncio(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | TaskCollection | None:
+    timeout: Timeout = UNSET,
+) -> TaskCollection:
     """List tasks
 
      Returns floating and related tasks (narrow with `type`), a page at a time. Default order
@@ -394,40 +408,39 @@ async def asyncio(
         resource_type (ResourceType | Unset): Type of a record a note, task or tag belongs to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | TaskCollection
+        TaskCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            type_=type_,
-            completed=completed,
-            overdue=overdue,
-            remind=remind,
-            creator_id=creator_id,
-            owner_id=owner_id,
-            q=q,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        type_=type_,
+        completed=completed,
+        overdue=overdue,
+        remind=remind,
+        creator_id=creator_id,
+        owner_id=owner_id,
+        q=q,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.task_response import TaskResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -447,16 +460,17 @@ def iterate(
     resource_type: ResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[TaskResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -472,11 +486,65 @@ def iterate(
             resource_type=resource_type,
             resource_id=resource_id,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[TaskResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    type_: TaskKind | Unset = UNSET,
+    completed: bool | Unset = UNSET,
+    overdue: bool | Unset = UNSET,
+    remind: bool | Unset = UNSET,
+    creator_id: int | Unset = UNSET,
+    owner_id: int | Unset = UNSET,
+    q: str | Unset = UNSET,
+    resource_type: ResourceType | Unset = UNSET,
+    resource_id: int | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[TaskResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            type_=type_,
+            completed=completed,
+            overdue=overdue,
+            remind=remind,
+            creator_id=creator_id,
+            owner_id=owner_id,
+            q=q,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[TaskResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

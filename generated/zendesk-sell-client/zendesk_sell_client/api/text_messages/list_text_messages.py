@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.communication_resource_type import CommunicationResourceType
 from ...models.error_response import ErrorResponse
@@ -109,6 +110,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> TextMessageCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = TextMessageCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | TextMessageCollection]:
@@ -130,6 +143,7 @@ def sync_detailed(
     resource_type: CommunicationResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | TextMessageCollection]:
     """List text messages
 
@@ -145,10 +159,11 @@ def sync_detailed(
             message is attached to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | TextMessageCollection]
@@ -163,11 +178,7 @@ def sync_detailed(
         resource_id=resource_id,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -181,7 +192,8 @@ def sync(
     resource_type: CommunicationResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | TextMessageCollection | None:
+    timeout: Timeout = UNSET,
+) -> TextMessageCollection:
     """List text messages
 
      Returns text messages, a page at a time (read-only). Default order `id:desc`. Give `resource_type`
@@ -196,17 +208,17 @@ def sync(
             message is attached to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | TextMessageCollection
+        TextMessageCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -214,7 +226,8 @@ def sync(
         resource_type=resource_type,
         resource_id=resource_id,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -227,6 +240,7 @@ async def asyncio_detailed(
     resource_type: CommunicationResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | TextMessageCollection]:
     """List text messages
 
@@ -242,10 +256,11 @@ async def asyncio_detailed(
             message is attached to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | TextMessageCollection]
@@ -260,9 +275,7 @@ async def asyncio_detailed(
         resource_id=resource_id,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -276,7 +289,8 @@ async def asyncio(
     resource_type: CommunicationResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | TextMessageCollection | None:
+    timeout: Timeout = UNSET,
+) -> TextMessageCollection:
     """List text messages
 
      Returns text messages, a page at a time (read-only). Default order `id:desc`. Give `resource_type`
@@ -291,33 +305,32 @@ async def asyncio(
             message is attached to.
         resource_id (int | Unset): Attached record id to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | TextMessageCollection
+        TextMessageCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.text_message_response import TextMessageResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -330,16 +343,17 @@ def iterate(
     resource_type: CommunicationResourceType | Unset = UNSET,
     resource_id: int | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[TextMessageResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -348,11 +362,51 @@ def iterate(
             resource_type=resource_type,
             resource_id=resource_id,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[TextMessageResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    resource_type: CommunicationResourceType | Unset = UNSET,
+    resource_id: int | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[TextMessageResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[TextMessageResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.user_collection import UserCollection
@@ -134,6 +135,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> UserCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = UserCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | UserCollection]:
@@ -159,6 +172,7 @@ def sync_detailed(
     confirmed: bool | Unset = UNSET,
     zendesk_user_ids: list[str] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | UserCollection]:
     """List users
 
@@ -177,10 +191,11 @@ def sync_detailed(
         confirmed (bool | Unset): Confirmation flag to match.
         zendesk_user_ids (list[str] | Unset): Zendesk user ids, sent comma-joined.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | UserCollection]
@@ -199,11 +214,7 @@ def sync_detailed(
         zendesk_user_ids=zendesk_user_ids,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -221,7 +232,8 @@ def sync(
     confirmed: bool | Unset = UNSET,
     zendesk_user_ids: list[str] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | UserCollection | None:
+    timeout: Timeout = UNSET,
+) -> UserCollection:
     """List users
 
      Returns the users of the account, a page at a time (read-only). Default order `id:asc`; `name` is
@@ -239,17 +251,17 @@ def sync(
         confirmed (bool | Unset): Confirmation flag to match.
         zendesk_user_ids (list[str] | Unset): Zendesk user ids, sent comma-joined.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | UserCollection
+        UserCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -261,7 +273,8 @@ def sync(
         confirmed=confirmed,
         zendesk_user_ids=zendesk_user_ids,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -278,6 +291,7 @@ async def asyncio_detailed(
     confirmed: bool | Unset = UNSET,
     zendesk_user_ids: list[str] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | UserCollection]:
     """List users
 
@@ -296,10 +310,11 @@ async def asyncio_detailed(
         confirmed (bool | Unset): Confirmation flag to match.
         zendesk_user_ids (list[str] | Unset): Zendesk user ids, sent comma-joined.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | UserCollection]
@@ -318,9 +333,7 @@ async def asyncio_detailed(
         zendesk_user_ids=zendesk_user_ids,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -338,7 +351,8 @@ async def asyncio(
     confirmed: bool | Unset = UNSET,
     zendesk_user_ids: list[str] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | UserCollection | None:
+    timeout: Timeout = UNSET,
+) -> UserCollection:
     """List users
 
      Returns the users of the account, a page at a time (read-only). Default order `id:asc`; `name` is
@@ -356,37 +370,36 @@ async def asyncio(
         confirmed (bool | Unset): Confirmation flag to match.
         zendesk_user_ids (list[str] | Unset): Zendesk user ids, sent comma-joined.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | UserCollection
+        UserCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            name=name,
-            email=email,
-            role=role,
-            status=status,
-            confirmed=confirmed,
-            zendesk_user_ids=zendesk_user_ids,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        name=name,
+        email=email,
+        role=role,
+        status=status,
+        confirmed=confirmed,
+        zendesk_user_ids=zendesk_user_ids,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.user_response import UserResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -403,16 +416,17 @@ def iterate(
     confirmed: bool | Unset = UNSET,
     zendesk_user_ids: list[str] | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[UserResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -425,11 +439,59 @@ def iterate(
             confirmed=confirmed,
             zendesk_user_ids=zendesk_user_ids,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[UserResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    name: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    role: UserRoleName | Unset = UNSET,
+    status: UserStatus | Unset = UNSET,
+    confirmed: bool | Unset = UNSET,
+    zendesk_user_ids: list[str] | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[UserResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            name=name,
+            email=email,
+            role=role,
+            status=status,
+            confirmed=confirmed,
+            zendesk_user_ids=zendesk_user_ids,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[UserResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,

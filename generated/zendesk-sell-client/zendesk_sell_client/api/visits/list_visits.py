@@ -5,6 +5,7 @@ from typing import Any, cast
 import httpx
 
 from ... import errors
+from ..._calls import Timeout, asend, send
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.visit_collection import VisitCollection
@@ -113,6 +114,18 @@ def _parse_response(
         return None
 
 
+def _parse_success(response: httpx.Response) -> VisitCollection:
+    """The documented success body, or the typed error of any other answer."""
+    if response.status_code == 200:
+        response_200 = VisitCollection.from_dict(response.json())
+
+        return response_200
+
+    if 200 <= response.status_code < 300:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    raise errors.from_response(response)
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[ErrorResponse | VisitCollection]:
@@ -137,6 +150,7 @@ def sync_detailed(
     resource_id: int | Unset = UNSET,
     rep_location_verification_status: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | VisitCollection]:
     """List visits
 
@@ -155,10 +169,11 @@ def sync_detailed(
         resource_id (int | Unset): Attached record id to match.
         rep_location_verification_status (str | Unset): Verification status to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | VisitCollection]
@@ -176,11 +191,7 @@ def sync_detailed(
         rep_location_verification_status=rep_location_verification_status,
         accept_language=accept_language,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
+    response = send(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -197,7 +208,8 @@ def sync(
     resource_id: int | Unset = UNSET,
     rep_location_verification_status: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | VisitCollection | None:
+    timeout: Timeout = UNSET,
+) -> VisitCollection:
     """List visits
 
      Returns visits, a page at a time (read-only). Default order `id:asc` (e.g.
@@ -215,17 +227,17 @@ def sync(
         resource_id (int | Unset): Attached record id to match.
         rep_location_verification_status (str | Unset): Verification status to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | VisitCollection
+        VisitCollection
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
         sort_by=sort_by,
@@ -236,7 +248,8 @@ def sync(
         resource_id=resource_id,
         rep_location_verification_status=rep_location_verification_status,
         accept_language=accept_language,
-    ).parsed
+    )
+    return _parse_success(send(client, kwargs, timeout))
 
 
 async def asyncio_detailed(
@@ -252,6 +265,7 @@ async def asyncio_detailed(
     resource_id: int | Unset = UNSET,
     rep_location_verification_status: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Response[ErrorResponse | VisitCollection]:
     """List visits
 
@@ -270,10 +284,11 @@ async def asyncio_detailed(
         resource_id (int | Unset): Attached record id to match.
         rep_location_verification_status (str | Unset): Verification status to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.UnexpectedStatus: an undocumented status, with Client.raise_on_unexpected_status.
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
         Response[ErrorResponse | VisitCollection]
@@ -291,9 +306,7 @@ async def asyncio_detailed(
         rep_location_verification_status=rep_location_verification_status,
         accept_language=accept_language,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
+    response = await asend(client, kwargs, timeout)
     return _build_response(client=client, response=response)
 
 
@@ -310,7 +323,8 @@ async def asyncio(
     resource_id: int | Unset = UNSET,
     rep_location_verification_status: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
-) -> ErrorResponse | VisitCollection | None:
+    timeout: Timeout = UNSET,
+) -> VisitCollection:
     """List visits
 
      Returns visits, a page at a time (read-only). Default order `id:asc` (e.g.
@@ -328,36 +342,35 @@ async def asyncio(
         resource_id (int | Unset): Attached record id to match.
         rep_location_verification_status (str | Unset): Verification status to match.
         accept_language (str | Unset): Language preference list, e.g. `en-gb;q=0.8, en;q=0.7`.
+        timeout (float | httpx.Timeout): this call's timeout instead of the client's.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiStatusError: any answer but the documented success (NotFoundError, ...).
+        errors.ApiConnectionError: no answer, after the client's retries (ApiTimeoutError: too slow).
 
     Returns:
-        ErrorResponse | VisitCollection
+        VisitCollection
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            per_page=per_page,
-            sort_by=sort_by,
-            ids=ids,
-            outcome_id=outcome_id,
-            creator_id=creator_id,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            rep_location_verification_status=rep_location_verification_status,
-            accept_language=accept_language,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        ids=ids,
+        outcome_id=outcome_id,
+        creator_id=creator_id,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        rep_location_verification_status=rep_location_verification_status,
+        accept_language=accept_language,
+    )
+    return _parse_success(await asend(client, kwargs, timeout))
 
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from ...models.visit_response import VisitResponse
-from ...pagination import iterate_pages
+from ...pagination import aiterate_pages, iterate_pages
 
 
 def iterate(
@@ -373,16 +386,17 @@ def iterate(
     resource_id: int | Unset = UNSET,
     rep_location_verification_status: str | Unset = UNSET,
     accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
 ) -> Iterator[VisitResponse]:
     """Every item of every page, fetched lazily one page at a time.
 
     Takes the same arguments as `sync`; `page` is the first page to fetch
-    (default 1) and `per_page` the page size. Raises `errors.UnexpectedStatus`
-    on any response other than 200.
+    (default 1) and `per_page` the page size. A failed page is retried per the
+    client's policy; then the typed error of `errors` is raised, its `page` set.
     """
 
-    def fetch(page: int) -> Response[Any]:
-        return sync_detailed(
+    def fetch(page: int) -> Any:
+        return sync(
             client=client,
             page=page,
             per_page=per_page,
@@ -394,11 +408,57 @@ def iterate(
             resource_id=resource_id,
             rep_location_verification_status=rep_location_verification_status,
             accept_language=accept_language,
+            timeout=timeout,
         )
 
     return cast(
         Iterator[VisitResponse],
         iterate_pages(
+            fetch,
+            start=page if isinstance(page, int) else 1,
+            page_size=per_page if isinstance(per_page, int) else None,
+            items=("items",),
+            next_page=("meta", "links", "next_page"),
+        ),
+    )
+
+
+def aiterate(
+    *,
+    client: AuthenticatedClient | Client,
+    page: int | Unset = 1,
+    per_page: int | Unset = 25,
+    sort_by: str | Unset = UNSET,
+    ids: list[int] | Unset = UNSET,
+    outcome_id: int | Unset = UNSET,
+    creator_id: int | Unset = UNSET,
+    resource_type: str | Unset = UNSET,
+    resource_id: int | Unset = UNSET,
+    rep_location_verification_status: str | Unset = UNSET,
+    accept_language: str | Unset = UNSET,
+    timeout: Timeout = UNSET,
+) -> AsyncIterator[VisitResponse]:
+    """The async twin of `iterate`: `async for item in aiterate(client=client): ...`."""
+
+    async def fetch(page: int) -> Any:
+        return await asyncio(
+            client=client,
+            page=page,
+            per_page=per_page,
+            sort_by=sort_by,
+            ids=ids,
+            outcome_id=outcome_id,
+            creator_id=creator_id,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            rep_location_verification_status=rep_location_verification_status,
+            accept_language=accept_language,
+            timeout=timeout,
+        )
+
+    return cast(
+        AsyncIterator[VisitResponse],
+        aiterate_pages(
             fetch,
             start=page if isinstance(page, int) else 1,
             page_size=per_page if isinstance(per_page, int) else None,
