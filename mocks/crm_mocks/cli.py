@@ -9,6 +9,7 @@ from typing import Any
 
 from .core.accounts import AccountsFileError
 from .core.app import OptionError, build_app, create_vendor
+from .core.seeding import seed_from_cli
 from .registry import VENDORS, vendor_class
 
 EPILOG = """\
@@ -62,6 +63,14 @@ def parser() -> argparse.ArgumentParser:
         help="vendor-specific setting, e.g. rate_limit=100 (Zendesk Sell); repeatable",
     )
     p.add_argument(
+        "--seed-records",
+        metavar="N|KIND=N",
+        action="append",
+        default=[],
+        help="before serving, create N records of every kind (or of KIND) through the API's own "
+        "create handlers, change logs and all (README: Seeding); repeatable",
+    )
+    p.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     return p
@@ -85,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AccountsFileError, OptionError) as exc:
         print(f"crm-mock: {exc}", file=sys.stderr)
         return 2
+    if args.seed_records:
+        seed_from_cli(vendor, args.seed_records)
     import uvicorn
 
     print(

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from ..core.accounts import User
+from ..core.accounts import Account, User
 from ..core.app import VendorMock
 from ..core.clock import utc_timestamp
 from ..core.fields import Invalid, coerce_fields
 from ..core.http import InvalidJson, int_id, json_body, json_response, resource
-from ..core.store import Filter, Operator
+from ..core.store import Filter, Operator, Store
 from .resources import POST_COERCE, RESOURCES, Resource
 
 PREFIX = "/api"
@@ -32,6 +32,11 @@ def _now() -> str:
     return utc_timestamp()
 
 
+def _link_op(child: str, link: str) -> Operator:
+    # a note's `cust` is a list of customers; every other parent link is a single id
+    return "contains" if (child, link) == ("note", "cust") else "="
+
+
 class ClevertimError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -43,6 +48,18 @@ class ClevertimMock(VendorMock):
     name: ClassVar[str] = "clevertim"
     api_prefix: ClassVar[str] = PREFIX
     strip_trailing_slash: ClassVar[bool] = True  # §10.13: `/api/task/` is `/api/task`
+
+    def __init__(
+        self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(store, accounts, options)
+        # each derived list (a contact's notes, tasks, ...) is an index lookup per parent
+        for res in RESOURCES.values():
+            for child, link in res.children.values():
+                if _link_op(child, link) == "contains":
+                    store.ensure_member_index(child, link)
+                else:
+                    store.ensure_index(child, [link])
 
     @staticmethod
     def secret_of(credentials: Mapping[str, str]) -> str:
@@ -105,8 +122,7 @@ class ClevertimMock(VendorMock):
         """The stored record plus its derived read-only lists (§10.8)."""
         out = dict(item)
         for key, (child, link) in res.children.items():
-            # a note's `cust` is a list of customers; every other parent link is a single id
-            op: Operator = "contains" if (child, link) == ("note", "cust") else "="
+            op = _link_op(child, link)
             out[key] = [
                 c["id"]
                 for c in self.store.query(user.account, child, [Filter(link, op, item["id"])])
