@@ -32,6 +32,9 @@ def _now() -> str:
     return utc_timestamp()
 
 
+Lists = dict[str, dict[Any, list[int]]]
+
+
 def _link_op(child: str, link: str) -> Operator:
     # a note's `cust` is a list of customers; every other parent link is a single id
     return "contains" if (child, link) == ("note", "cust") else "="
@@ -118,10 +121,19 @@ class ClevertimMock(VendorMock):
 
     # -- reading ----------------------------------------------------------------------------
 
-    def present(self, user: User, res: Resource, item: dict[str, Any]) -> dict[str, Any]:
-        """The stored record plus its derived read-only lists (§10.8)."""
+    def present(
+        self, user: User, res: Resource, item: dict[str, Any], lists: Lists | None = None
+    ) -> dict[str, Any]:
+        """The stored record plus its derived read-only lists (§10.8).
+
+        `lists` (from `derived_lists`) holds every parent's lists at once, for a listing; without
+        it each list is one indexed query.
+        """
         out = dict(item)
         for key, (child, link) in res.children.items():
+            if lists is not None:
+                out[key] = list(lists[key].get(item["id"], ()))
+                continue
             op = _link_op(child, link)
             out[key] = [
                 c["id"]
@@ -129,6 +141,28 @@ class ClevertimMock(VendorMock):
                 if self.visible(user, c)
             ]
         return out
+
+    def derived_lists(self, user: User, res: Resource) -> Lists:
+        """Derived list key -> parent id -> visible child ids in id order, one query per child
+        kind (a listing of n records would otherwise make n queries per list)."""
+        lists: Lists = {}
+        for key, (child, link) in res.children.items():
+            by_parent: dict[Any, list[int]] = {}
+            for c in self.store.query(user.account, child):
+                if not self.visible(user, c):
+                    continue
+                value = c.get(link)
+                if _link_op(child, link) == "contains":
+                    parents = value if isinstance(value, list) else []
+                else:
+                    parents = [value]
+                for parent in parents:
+                    if isinstance(parent, int | float | str):  # what SQL equality could match
+                        ids = by_parent.setdefault(parent, [])
+                        if not ids or ids[-1] != c["id"]:  # a customer listed twice: once
+                            ids.append(c["id"])
+            lists[key] = by_parent
+        return lists
 
     def find(self, user: User, res: Resource, raw_id: str) -> dict[str, Any]:
         record_id = int_id(raw_id)
@@ -191,7 +225,8 @@ class ClevertimMock(VendorMock):
     async def list_items(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)
         items = self.store.query(user.account, res.name)
-        return self.ok([self.present(user, res, i) for i in items if self.visible(user, i)])
+        lists = self.derived_lists(user, res)
+        return self.ok([self.present(user, res, i, lists) for i in items if self.visible(user, i)])
 
     async def get_item(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)

@@ -194,10 +194,11 @@ class Store:
             raise ValueError(f"unsupported JSON path {path!r}")
         lit = _kind(kind)
         name = re.sub(r"\W", "_", f"{kind}_{path}")
-        # json_each of a non-array scalar yields the scalar itself; only arrays have members
+        # exactly the rows the unindexed filter's json_each would see (a scalar is its own
+        # single member, as there)
         rows = (
-            f"SELECT new.account, new.kind, '{path}', value, new.id FROM json_each(new.data, "
-            f"'$.{path}') WHERE json_type(new.data, '$.{path}') = 'array'"
+            f"SELECT new.account, new.kind, '{path}', value, new.id "
+            f"FROM json_each(new.data, '$.{path}')"
         )
         forget = (
             f"DELETE FROM members WHERE account = old.account AND kind = old.kind "
@@ -221,8 +222,7 @@ class Store:
             if known is None:  # records stored before the triggers (an older --db file)
                 self._db.execute(
                     "INSERT OR IGNORE INTO members SELECT r.account, r.kind, ?, j.value, r.id "
-                    f"FROM records AS r, json_each(r.data, '$.{path}') AS j WHERE r.kind = {lit} "
-                    f"AND json_type(r.data, '$.{path}') = 'array'",
+                    f"FROM records AS r, json_each(r.data, '$.{path}') AS j WHERE r.kind = {lit}",
                     (path,),
                 )
             self._members.add((kind, path))
@@ -375,6 +375,8 @@ class Store:
         offset: int,
         index: Sequence[str] | None = None,
     ) -> tuple[str, list[Any]]:
+        if index is None and limit is not None and [o.path for o in order] in (["id"], []):
+            index = self._lookup_index(kind, filters)
         where, args = self._where(account, kind, filters)
         order_sql = ", ".join(f"{_expr(o.path)} {'DESC' if o.descending else 'ASC'}" for o in order)
         hint = ""
@@ -388,6 +390,17 @@ class Store:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
         return sql, args
+
+    def _lookup_index(self, kind: str, filters: Sequence[Filter]) -> tuple[str, ...] | None:
+        """The widest index whose every field the filters pin with `=`, for a limited lookup in
+        id order (`first()`, uniqueness checks): SQLite, without statistics, would rather walk
+        the whole kind in id order than sort the index's few matching rows."""
+        pinned = {f.path for f in filters if f.op == "=" and f.value is not None}
+        best: tuple[str, ...] | None = None
+        for indexed_kind, paths in self._indexes:
+            if indexed_kind == kind and set(paths) <= pinned and len(paths) > len(best or ()):
+                best = paths
+        return best
 
     def plan(
         self,
