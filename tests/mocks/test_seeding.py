@@ -120,9 +120,11 @@ def test_indexes_are_partial_per_kind_and_replace_whole_table_ones(tmp_path: Any
     assert "WHERE kind = 'contact'" in sql
     store.insert("a", "contact", {"email": "x@example.com"})
     store.insert("a", "note", {"email": "x@example.com"})
-    # a limited lookup in id order (first(), a uniqueness check) reads the index, not the kind
-    plan = " ".join(store.plan("a", "contact", [Filter("email", "=", "x@example.com")], limit=1))
-    assert "USING INDEX ix_contact_email" in plan, plan
+    # a lookup in id order (first(), a delete's cascade) reads the index, not the whole kind
+    for limit in (None, 1):
+        lookup = [Filter("email", "=", "x@example.com")]
+        plan = " ".join(store.plan("a", "contact", lookup, limit=limit))
+        assert "USING INDEX ix_contact_email" in plan, plan
     assert len(store.query("a", "contact", [Filter("email", "=", "x@example.com")])) == 1
 
 
@@ -188,3 +190,18 @@ def test_clevertim_listing_derives_the_same_lists_as_a_read() -> None:
                 assert read == contact
     finally:
         server.stop()
+
+
+def test_a_sell_contacts_delete_cascade_reads_indexes_only() -> None:
+    vendor = create_vendor(vendor_class("zendesk-sell"), options=options("zendesk-sell"))
+    cascade = [
+        ("contact", [Filter("contact_id", "=", 5)]),
+        ("contact", [Filter("parent_organization_id", "=", 5)]),
+        ("deal", [Filter("organization_id", "=", 5)]),
+        ("associated_contact", [Filter("contact_id", "=", 5)]),
+        ("note", [Filter("resource_type", "=", "contact"), Filter("resource_id", "=", 5)]),
+        ("task", [Filter("resource_type", "=", "contact"), Filter("resource_id", "=", 5)]),
+    ]
+    for kind, filters in cascade:
+        plan = " ".join(vendor.store.plan("demo", kind, filters))
+        assert f"USING INDEX ix_{kind}_" in plan, (kind, plan)

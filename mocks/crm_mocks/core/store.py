@@ -375,7 +375,7 @@ class Store:
         offset: int,
         index: Sequence[str] | None = None,
     ) -> tuple[str, list[Any]]:
-        if index is None and limit is not None and [o.path for o in order] in (["id"], []):
+        if index is None and [o.path for o in order] in (["id"], []):
             index = self._lookup_index(kind, filters)
         where, args = self._where(account, kind, filters)
         order_sql = ", ".join(f"{_expr(o.path)} {'DESC' if o.descending else 'ASC'}" for o in order)
@@ -392,14 +392,22 @@ class Store:
         return sql, args
 
     def _lookup_index(self, kind: str, filters: Sequence[Filter]) -> tuple[str, ...] | None:
-        """The widest index whose every field the filters pin with `=`, for a limited lookup in
-        id order (`first()`, uniqueness checks): SQLite, without statistics, would rather walk
-        the whole kind in id order than sort the index's few matching rows."""
+        """For a query in id order without an index named: the index whose leading fields the
+        filters pin with `=` the furthest (None if none does). SQLite, without statistics,
+        walks the whole kind in primary-key order for such a query even when an index would
+        read only the few matching rows (a Sell contact's delete walked every contact three
+        times); equality filters are look-ups, so their index is the right choice."""
         pinned = {f.path for f in filters if f.op == "=" and f.value is not None}
         best: tuple[str, ...] | None = None
+        best_depth = 0
         for indexed_kind, paths in self._indexes:
-            if indexed_kind == kind and set(paths) <= pinned and len(paths) > len(best or ()):
-                best = paths
+            if indexed_kind != kind:
+                continue
+            depth = 0
+            while depth < len(paths) and paths[depth] in pinned:
+                depth += 1
+            if depth > best_depth:
+                best, best_depth = paths, depth
         return best
 
     def plan(
