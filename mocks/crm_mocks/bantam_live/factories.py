@@ -6,7 +6,7 @@ import base64
 from typing import Any
 
 from ..core.accounts import User
-from ..core.seeding import Factory, Made, SeedPlan
+from ..core.seeding import Factory, Made, SeedPlan, id_at
 from ..core.words import person
 
 PREFIX = "/api"
@@ -24,12 +24,8 @@ def _contact(made: Made) -> dict[str, Any]:
     return {"type": "Person", "first_name": first, "last_name": last}
 
 
-def _id(body: Any) -> int:
-    return int(body["id"])
-
-
 PLAN = SeedPlan(
     user="admin",
     headers=_headers,
-    factories=(Factory("contacts", "POST", f"{PREFIX}/contacts", _contact, _id),),
+    factories=(Factory("contacts", "POST", f"{PREFIX}/contacts", _contact, id_at("id")),),
 )

@@ -6,7 +6,7 @@ import base64
 from typing import Any
 
 from ..core.accounts import User
-from ..core.seeding import Factory, Made, SeedPlan
+from ..core.seeding import Factory, Made, SeedPlan, id_at
 from ..core.words import person
 
 PREFIX = "/api"
@@ -27,15 +27,13 @@ def _note(made: Made) -> dict[str, Any]:
     return {"desc": f"Call #{made.index}", "cust": [contacts[made.index % len(contacts)]]}
 
 
-def _id(body: Any) -> int:
-    return int(body["content"][0]["id"])
-
-
 PLAN = SeedPlan(
     user="demo",
     headers=_headers,
     factories=(
-        Factory("contacts", "POST", f"{PREFIX}/contact", _contact, _id),
-        Factory("notes", "POST", f"{PREFIX}/note", _note, _id, needs=("contacts",)),
+        Factory("contacts", "POST", f"{PREFIX}/contact", _contact, id_at("content", 0, "id")),
+        Factory(
+            "notes", "POST", f"{PREFIX}/note", _note, id_at("content", 0, "id"), needs=("contacts",)
+        ),
     ),
 )

@@ -61,6 +61,17 @@ class Factory:
     needs: tuple[str, ...] = ()  # kinds whose ids `body` refers to (seeded first if asked)
 
 
+def id_at(*keys: str | int) -> Callable[[Any], int]:
+    """Reads the new record's id out of a create's answer: `id_at("data", "id")`."""
+
+    def read(body: Any) -> int:
+        for key in keys:
+            body = body[key]
+        return int(body)
+
+    return read
+
+
 @dataclass(frozen=True)
 class SeedPlan:
     user: str  # label of the demo user the records are created as

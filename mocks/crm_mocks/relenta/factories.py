@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.accounts import User
-from ..core.seeding import Factory, Made, SeedPlan
+from ..core.seeding import Factory, Made, SeedPlan, id_at
 from ..core.words import person
 
 PREFIX = "/api/v3"
@@ -28,15 +28,13 @@ def _activity(made: Made) -> dict[str, Any]:
     return {"subject": f"Call #{made.index}", "body": "Seeded activity."}
 
 
-def _id(body: Any) -> int:
-    return int(body["data"]["id"])
-
-
 PLAN = SeedPlan(
     user="demo",
     headers=_headers,
     factories=(
-        Factory("contacts", "POST", f"{PREFIX}/contact.save.json", _contact, _id),
-        Factory("activities", "POST", f"{PREFIX}/activity.save.json", _activity, _id),
+        Factory("contacts", "POST", f"{PREFIX}/contact.save.json", _contact, id_at("data", "id")),
+        Factory(
+            "activities", "POST", f"{PREFIX}/activity.save.json", _activity, id_at("data", "id")
+        ),
     ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.accounts import User
-from ..core.seeding import Factory, Made, SeedPlan
+from ..core.seeding import Factory, Made, SeedPlan, id_at
 from ..core.words import person
 
 PREFIX = "/v2"
@@ -41,15 +41,13 @@ def _note(made: Made) -> dict[str, Any]:
     return {"data": data}
 
 
-def _id(body: Any) -> int:
-    return int(body["data"]["id"])
-
-
 PLAN = SeedPlan(
     user="demo",
     headers=_headers,
     factories=(
-        Factory("contacts", "POST", f"{PREFIX}/contacts", _contact, _id),
-        Factory("notes", "POST", f"{PREFIX}/notes", _note, _id, needs=("contacts",)),
+        Factory("contacts", "POST", f"{PREFIX}/contacts", _contact, id_at("data", "id")),
+        Factory(
+            "notes", "POST", f"{PREFIX}/notes", _note, id_at("data", "id"), needs=("contacts",)
+        ),
     ),
 )
