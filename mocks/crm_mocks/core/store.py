@@ -19,6 +19,7 @@ runs in a transaction: a request either commits completely or leaves no trace.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -99,12 +100,14 @@ class Order:
     descending: bool = False
 
 
-def _index_name(kind: str, paths: Sequence[str]) -> str:
+@functools.lru_cache(maxsize=1024)
+def _index_name(kind: str, paths: tuple[str, ...]) -> str:
     return "ix_" + re.sub(r"\W", "_", kind + "_" + "_".join(paths))
 
 
+@functools.lru_cache(maxsize=1024)
 def _kind(kind: str) -> str:
-    """`kind` as an SQL string literal."""
+    """`kind` as an SQL string literal (checked once per kind: this runs on every query)."""
     if not _KIND.match(kind):
         raise ValueError(f"unsupported kind {kind!r}")
     return f"'{kind}'"
@@ -137,6 +140,7 @@ class Store:
             if self._db.execute("SELECT 1 FROM kind_counts LIMIT 1").fetchone() is None:
                 self._db.execute(_BACKFILL_COUNTS)
         self._indexes: list[tuple[str, tuple[str, ...]]] = []
+        self._by_kind: dict[str, list[tuple[str, ...]]] = {}  # kind -> its indexes' paths
         # (kind, path) pairs whose array members are indexed in `members`
         self._members: set[tuple[str, str]] = set()
 
@@ -169,7 +173,7 @@ class Store:
         The index is partial (only rows of `kind`), so writes of other kinds never touch it.
         """
         cols = ", ".join(_expr(p) for p in paths)
-        name = _index_name(kind, paths)
+        name = _index_name(kind, tuple(paths))
         where = f"kind = {_kind(kind)}"
         with self._lock:
             row = self._db.execute(
@@ -183,6 +187,9 @@ class Store:
                 f"CREATE INDEX IF NOT EXISTS {name} ON records(kind, account, {cols}) WHERE {where}"
             )
             self._indexes.append((kind, tuple(paths)))
+            known = self._by_kind.setdefault(kind, [])
+            if tuple(paths) not in known:
+                known.append(tuple(paths))
 
     def ensure_member_index(self, kind: str, path: str) -> None:
         """Index the members of the JSON array at `path` in records of `kind`, so a
@@ -383,7 +390,7 @@ class Store:
         if index is not None:
             # the primary key of a WITHOUT ROWID table is itself an index with SQLite's fixed
             # automatic name (NOT INDEXED would still let the planner pick a secondary index)
-            name = _index_name(kind, index) if index else "sqlite_autoindex_records_1"
+            name = _index_name(kind, tuple(index)) if index else "sqlite_autoindex_records_1"
             hint = f" INDEXED BY {name}"
         sql = f"SELECT data FROM records{hint} WHERE {where} ORDER BY {order_sql or 'id'}"
         if limit is not None:
@@ -400,9 +407,9 @@ class Store:
         pinned = {f.path for f in filters if f.op == "=" and f.value is not None}
         best: tuple[str, ...] | None = None
         best_depth = 0
-        for indexed_kind, paths in self._indexes:
-            if indexed_kind != kind:
-                continue
+        if not pinned:
+            return None
+        for paths in self._by_kind.get(kind, ()):
             depth = 0
             while depth < len(paths) and paths[depth] in pinned:
                 depth += 1
