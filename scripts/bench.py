@@ -172,8 +172,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="bench.py",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Full run: about five minutes. --quick: well under a minute, figures not "
-        "representative (used by tests/test_bench_smoke.py).",
+        epilog="Full run: about six minutes (seeding 4 x 110k records takes the first one or "
+        "two). --quick: under a minute, figures not representative (tests/test_bench_smoke.py).",
     )
     p.add_argument("--quick", action="store_true", help="small sizes and short rounds (smoke run)")
     p.add_argument("--only", action="append", choices=SECTIONS, help="run only this section")
