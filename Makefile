@@ -65,7 +65,8 @@ contract: $(VENV)/.installed
 test: $(VENV)/.installed lint check-generated typecheck
 	$(BIN)/pytest -p no:cacheprovider
 
-bench: $(VENV)/.installed
+# Stoplight Prism (package.json) is the stateless baseline the mocks are compared with.
+bench: $(VENV)/.installed node_modules/.package-lock.json
 	$(PY) scripts/bench.py
 
 # Mixed requests from several threads against each vendor's crm-mock process; never in make test.
@@ -75,7 +76,7 @@ soak: $(VENV)/.installed
 dist: $(VENV)/.installed
 	@$(PY) scripts/dist.py
 
-# Redocly CLI, pinned by package-lock.json; reinstalled only when the lock file changes.
+# Redocly CLI and Prism, pinned by package-lock.json; reinstalled only when the lock file changes.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@

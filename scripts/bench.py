@@ -1,54 +1,57 @@
 #!/usr/bin/env python3
 """Benchmarks of the mocks and the generated clients: `make bench`.
 
-Measures, prints a table and writes JSON (default .bench/results.json). Every speed/memory target
-of the project is checked here and reported as PASS or MISS; a MISS does not fail the run (exit
-code 0), only a crash does (exit code 1). Timing never belongs in the test suite.
+Measures what users do, prints a table of metrics and targets (PASS / MISS) and writes JSON
+(default .bench/results.json). A MISS does not fail the run (exit code 0), only a crash does
+(exit code 1). Timing never belongs in the test suite.
 
-Sections (run all by default, or pick with --only):
+Sections (all by default, or pick with --only):
 
-  clevertim   throughput of one `crm-mock clevertim` process: GET /api/contact/{id} (HTTP Basic
-              demo-token:X) versus the trivial JSON endpoint GET /__mock__/health of the SAME
-              process, in alternating rounds; median requests/second of each, and the median
-              of the per-round ratios (adjacent measurements: robust to drifting machine load).
-              Target: GET-by-id >= 0.6 x the trivial endpoint.
-  client      per-call time of the generated clevertim_client
-              (`get_contact.sync_detailed(id, client=connect(token, base_url=...))`) versus a
-              reused raw `httpx.Client` doing the same GET with the same auth and decoding the
-              JSON body, on the same mock, in alternating rounds; median per-call time and
-              median per-round ratio.
-              Target: generated client <= 1.10 x raw httpx.
-  sell        Zendesk Sell listing: GET /v2/contacts?is_organization=false&sort_by=last_name:asc
-              &per_page=100 against a mock whose SQLite file (--db) holds 10k and 100k contacts,
-              seeded directly with Store.insert_many (the HTTP API is far too slow for 100k).
-              Both mocks run at once and are measured in alternating rounds, one request at a
-              time. Targets: p50 <= 20 ms at 100k; p50(100k) / p50(10k) <= 3. The resident memory
-              (RSS) of the mock process is reported. If the Sell mock cannot be imported or does
-              not start, the section reports "zendesk-sell: mock not available".
+  writes   every vendor's mock at three sizes (default 0 / 10k / 100k contacts), each filled
+           with `crm-mock <vendor> --seed-records contacts=N`: the same create handlers a user's
+           requests go through (Sell's Sync change log, Bantam Live's feed, Relenta's plan limit
+           included). The three mocks of a vendor run side by side and are measured in
+           alternating rounds:
+             - creates per second under load (wrk POST, --connections connections),
+             - one-connection p50 of create, get, update, list (the vendor's main listing) and
+               delete, on records created by the bench itself inside the big store.
+           Targets per vendor: create rate at the large size >= 0.8x the empty mock; every
+           one-connection p50 <= 2 ms at the large size. Clevertim and Bantam Live document no
+           paging (a listing returns every record), so their list target is linear cost instead:
+           time per listed record at the large size <= 1.25x the middle size. Relenta has no
+           get-by-id or delete operation. Seeding: CPU seconds per 100k Sell contacts <= 60.
+  stack    GET-by-id throughput (wrk) of the Clevertim and Sell mocks on uvicorn with uvloop +
+           httptools and with asyncio + h11 (scripts/bench_server.py), a bare Starlette
+           endpoint on both stacks, and Stoplight Prism 5 (node_modules, `npm ci`) mocking the
+           same spec. Targets: mock >= 0.6x the bare endpoint on the same (fast) stack; mock
+           >= 3x Prism.
+  clients  per-call time of each generated client (`<op>.sync_detailed`, parsing included)
+           versus a reused raw `httpx.Client` doing the same GET and decoding the JSON, on that
+           vendor's mock, alternating rounds. Target: <= 1.10x raw httpx, all four.
 
-Pinning: client and mock fight over the machine's 2 cores and ratios swing 0.9-1.8x unpinned
-(docs: toolchain notes, "Performance reference points"), so every mock runs under
-`taskset -c 1` and this process (and wrk) on core 0. --no-pin turns that off.
+Pinning: load generator and mock fight over the machine's 2 cores and ratios swing 0.9-1.8x
+unpinned (toolchain notes, "Performance reference points"), so every server is pinned to core 1
+and this process (and wrk) to core 0 while measuring; the mocks seed on both cores before that.
+--no-pin turns pinning off. Ratios are medians of per-round ratios (adjacent measurements are
+robust to drifting machine load); absolute figures move with whatever else runs.
 
-Load generator for the throughput section: `wrk` when it is installed (Debian package `wrk`),
-otherwise a Python one (httpx.AsyncClient, keep-alive, N concurrent connections). The Python one
-saturates its own core sooner than the mock's, which pulls the ratio toward 1: prefer wrk.
+Load generator: `wrk` when installed (Debian package `wrk`), otherwise a Python one (httpx,
+keep-alive, N connections) that saturates its own core sooner, pulling ratios toward 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import contextlib
 import importlib
 import json
 import math
 import os
 import platform
-import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -58,7 +61,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,17 +69,12 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / ".bench" / "results.json"
-CLEVERTIM_CLIENT_DIR = ROOT / "generated" / "clevertim-client"
+BENCH_SERVER = ROOT / "scripts" / "bench_server.py"
+PRISM = ROOT / "node_modules" / ".bin" / "prism"
 CLIENT_CORE, SERVER_CORE = 0, 1
-SECTIONS = ("clevertim", "client", "sell")
-
-CLEVERTIM_TOKEN = "demo-token"  # the Clevertim mock's demo user (accounts/clevertim.json)
-SELL_USER_LABEL = "demo"  # the Zendesk Sell mock's demo user (accounts/zendesk-sell.json)
-SELL_CONTACT_KIND = "contact"  # store kind of Sell contacts (zendesk_sell/resources.py)
-SELL_LIST_PATH = "/v2/contacts"
-# the Sell mock's own filter and sort parameters (zendesk_sell/resources.py, CONTACTS)
-SELL_QUERY = {"is_organization": "false", "sort_by": "last_name:asc", "per_page": "100"}
-SELL_USER_AGENT = "crm-openapi-bench/1.0"  # mandatory: the Sell mock answers 400 without one
+SECTIONS = ("writes", "stack", "clients")
+SIZE_LABELS = ("empty", "mid", "large")
+P50_TARGET_MS = 2.0
 
 
 class BenchError(RuntimeError):
@@ -84,99 +82,43 @@ class BenchError(RuntimeError):
 
 
 class Unavailable(RuntimeError):
-    """A mock that is not there (yet): reported, not a crash."""
+    """A tool or server that is not there: reported, not a crash."""
 
 
-# -- metrics and targets -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Metric:
-    name: str
-    label: str
-    unit: str
-
-
-METRICS: tuple[Metric, ...] = (
-    Metric("clevertim.get_by_id_rps", "clevertim GET /api/contact/{id}", "req/s"),
-    Metric("clevertim.health_rps", "clevertim GET /__mock__/health (trivial)", "req/s"),
-    Metric("clevertim.throughput_ratio", "clevertim GET-by-id / trivial endpoint", "x"),
-    Metric("client.generated_us_per_call", "clevertim_client get_contact.sync_detailed", "us"),
-    Metric("client.raw_httpx_us_per_call", "raw httpx.Client GET + .json()", "us"),
-    Metric("client.overhead_ratio", "generated client / raw httpx", "x"),
-    Metric("sell.small.contacts", "zendesk-sell small data set", "contacts"),
-    Metric("sell.small.list_p50_ms", "zendesk-sell list p50, small", "ms"),
-    Metric("sell.small.list_p95_ms", "zendesk-sell list p95, small", "ms"),
-    Metric("sell.small.mock_rss_mb", "zendesk-sell mock RSS, small", "MiB"),
-    Metric("sell.large.contacts", "zendesk-sell large data set", "contacts"),
-    Metric("sell.large.list_p50_ms", "zendesk-sell list p50, large", "ms"),
-    Metric("sell.large.list_p95_ms", "zendesk-sell list p95, large", "ms"),
-    Metric("sell.large.mock_rss_mb", "zendesk-sell mock RSS, large", "MiB"),
-    Metric("sell.large.mock_peak_rss_mb", "zendesk-sell mock peak RSS, large", "MiB"),
-    Metric("sell.large_small_p50_ratio", "zendesk-sell p50 large / small", "x"),
-)
+# -- results -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Target:
-    id: str
     description: str
     metric: str
     op: str  # ">=" or "<="
     threshold: float
 
 
-TARGETS: tuple[Target, ...] = (
-    Target(
-        "clevertim-throughput",
-        "clevertim mock GET-by-id >= 0.6x the trivial endpoint",
-        "clevertim.throughput_ratio",
-        ">=",
-        0.6,
-    ),
-    Target(
-        "client-overhead",
-        "generated client per call <= 1.10x raw httpx",
-        "client.overhead_ratio",
-        "<=",
-        1.10,
-    ),
-    Target(
-        "sell-list-p50",
-        "zendesk-sell list p50 <= 20 ms at the large size (100k)",
-        "sell.large.list_p50_ms",
-        "<=",
-        20.0,
-    ),
-    Target(
-        "sell-list-scaling",
-        "zendesk-sell list p50 large/small (100k/10k) <= 3",
-        "sell.large_small_p50_ratio",
-        "<=",
-        3.0,
-    ),
-)
-
-
 @dataclass
 class Results:
     config: dict[str, Any]
     environment: dict[str, Any]
-    metrics: dict[str, float | None] = field(
-        default_factory=lambda: {m.name: None for m in METRICS}
-    )
+    metrics: dict[str, float] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
 
-    def set(self, name: str, value: float) -> None:
-        if name not in self.metrics:
-            raise KeyError(f"undeclared metric {name!r}")
+    def set(self, name: str, value: float, unit: str, label: str) -> None:
         self.metrics[name] = float(value)
+        self.units[name] = unit
+        self.labels[name] = label
+
+    def target(self, description: str, metric: str, op: str, threshold: float) -> None:
+        self.targets.append(Target(description, metric, op, threshold))
 
     def target_rows(self) -> list[dict[str, Any]]:
         rows = []
-        for t in TARGETS:
+        for t in self.targets:
             value = self.metrics.get(t.metric)
             if value is None:
                 status = "N/A"
@@ -184,29 +126,20 @@ class Results:
                 status = "PASS" if value >= t.threshold else "MISS"
             else:
                 status = "PASS" if value <= t.threshold else "MISS"
-            rows.append(
-                {
-                    "id": t.id,
-                    "description": t.description,
-                    "metric": t.metric,
-                    "op": t.op,
-                    "threshold": t.threshold,
-                    "value": value,
-                    "status": status,
-                }
-            )
+            rows.append({**t.__dict__, "value": value, "status": status})
         return rows
 
     def as_json(self, duration: float) -> dict[str, Any]:
         return {
-            "schema": 1,
+            "schema": 2,
             "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "duration_s": round(duration, 2),
             "quick": self.config["quick"],
             "config": self.config,
             "environment": self.environment,
             "metrics": self.metrics,
-            "units": {m.name: m.unit for m in METRICS},
+            "units": self.units,
+            "labels": self.labels,
             "targets": self.target_rows(),
             "details": self.details,
             "unavailable": self.unavailable,
@@ -221,13 +154,14 @@ class Results:
 class Config:
     quick: bool
     sections: tuple[str, ...]
-    rounds: int  # throughput and Sell rounds
-    client_rounds: int
+    vendors: tuple[str, ...]
+    sizes: tuple[int, int, int]
+    rounds: int
     duration: float  # seconds per throughput measurement
     connections: int
+    requests: int  # one-connection requests per operation and size
+    client_rounds: int
     calls: int  # client calls per variant per round
-    sell_sizes: tuple[int, int]
-    sell_requests: int  # listing requests per size per round
     loadgen: str  # "wrk" or "python"
     pin: bool
     output: Path
@@ -238,84 +172,55 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="bench.py",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Full run: about a minute and a half. --quick: about ten seconds, figures not "
-        "representative (used by tests/test_bench_smoke.py).",
+        epilog="Full run: about six minutes (seeding 4 x 110k records takes the first one or "
+        "two). --quick: under a minute, figures not representative (tests/test_bench_smoke.py).",
     )
     p.add_argument("--quick", action="store_true", help="small sizes and short rounds (smoke run)")
+    p.add_argument("--only", action="append", choices=SECTIONS, help="run only this section")
     p.add_argument(
-        "--only",
-        action="append",
-        choices=SECTIONS,
-        help="run only this section (repeatable; default: all)",
+        "--vendor", action="append", help="only this vendor in writes/clients (repeatable)"
     )
-    p.add_argument(
-        "--rounds",
-        type=int,
-        help="alternating rounds of the throughput and Sell comparisons (default 5; quick 2)",
-    )
-    p.add_argument(
-        "--duration", type=float, help="seconds per throughput measurement (default 3; quick 1)"
-    )
-    p.add_argument(
-        "--connections", type=int, default=8, help="concurrent connections (default %(default)s)"
-    )
-    p.add_argument(
-        "--calls", type=int, help="client calls per variant per round (default 500; quick 100)"
-    )
-    p.add_argument(
-        "--client-rounds",
-        type=int,
-        help="alternating rounds of the client comparison (default 10; quick 2)",
-    )
-    p.add_argument(
-        "--sell-sizes",
-        metavar="SMALL,LARGE",
-        help="contacts in the two Sell data sets (default 10000,100000; quick 500,2000)",
-    )
-    p.add_argument(
-        "--sell-requests",
-        type=int,
-        help="Sell listing requests per size per round (default 200; quick 20)",
-    )
-    p.add_argument(
-        "--loadgen",
-        choices=("auto", "wrk", "python"),
-        default="auto",
-        help="throughput load generator (default: wrk if installed, else Python/httpx)",
-    )
-    p.add_argument("--no-pin", action="store_true", help="do not pin client and mock to cores")
-    p.add_argument(
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        help="where to write the JSON results (default: .bench/results.json)",
-    )
+    p.add_argument("--sizes", metavar="A,B,C", help="contacts per size (default 0,10000,100000)")
+    p.add_argument("--rounds", type=int, help="alternating throughput rounds (default 3)")
+    p.add_argument("--duration", type=float, help="seconds per throughput measurement (default 2)")
+    p.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
+    p.add_argument("--requests", type=int, help="one-connection requests per op (default 200)")
+    p.add_argument("--client-rounds", type=int, help="client comparison rounds (default 8)")
+    p.add_argument("--calls", type=int, help="client calls per variant per round (default 300)")
+    p.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
+    p.add_argument("--no-pin", action="store_true", help="do not pin servers and client to cores")
+    p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     return p.parse_args(argv)
 
 
 def make_config(args: argparse.Namespace) -> Config:
     quick = bool(args.quick)
-    if args.sell_sizes:
-        small, _, large = str(args.sell_sizes).partition(",")
-        sizes = (int(small), int(large))
+    if args.sizes:
+        a, b, c = (int(x) for x in str(args.sizes).split(","))
+        sizes = (a, b, c)
     else:
-        sizes = (500, 2000) if quick else (10_000, 100_000)
+        sizes = (0, 100, 500) if quick else (0, 10_000, 100_000)
     if args.loadgen == "auto":
         loadgen = "wrk" if shutil.which("wrk") else "python"
     else:
         loadgen = str(args.loadgen)
         if loadgen == "wrk" and not shutil.which("wrk"):
             raise SystemExit("bench.py: --loadgen wrk, but wrk is not installed (apt install wrk)")
+    vendors = tuple(args.vendor) if args.vendor else tuple(WRITES)
+    unknown = [v for v in vendors if v not in WRITES]
+    if unknown:
+        raise SystemExit(f"bench.py: unknown vendor(s) {unknown}; choose from {list(WRITES)}")
     return Config(
         quick=quick,
         sections=tuple(args.only) if args.only else SECTIONS,
-        rounds=max(1, args.rounds or (2 if quick else 5)),
-        client_rounds=max(1, args.client_rounds or (2 if quick else 10)),
-        duration=args.duration or (1.0 if quick else 3.0),
+        vendors=vendors,
+        sizes=sizes,
+        rounds=max(1, args.rounds or (1 if quick else 3)),
+        duration=args.duration or (1.0 if quick else 2.0),
         connections=max(1, args.connections),
-        calls=max(1, args.calls or (100 if quick else 500)),
-        sell_sizes=sizes,
-        sell_requests=max(1, args.sell_requests or (20 if quick else 200)),
+        requests=max(1, args.requests or (10 if quick else 200)),
+        client_rounds=max(1, args.client_rounds or (1 if quick else 8)),
+        calls=max(1, args.calls or (30 if quick else 300)),
         loadgen=loadgen,
         pin=not args.no_pin and can_pin(),
         output=args.output,
@@ -327,14 +232,10 @@ def can_pin() -> bool:
         cores = os.sched_getaffinity(0)
     except (AttributeError, OSError):
         return False
-    return bool(shutil.which("taskset")) and {CLIENT_CORE, SERVER_CORE} <= cores
+    return {CLIENT_CORE, SERVER_CORE} <= cores
 
 
-def pinned(core: int, cmd: list[str], pin: bool) -> list[str]:
-    return ["taskset", "-c", str(core), *cmd] if pin else cmd
-
-
-# -- mock processes ----------------------------------------------------------------------------
+# -- server processes --------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -348,58 +249,97 @@ def crm_mock_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "crm_mocks"]
 
 
-class MockProcess:
-    """`crm-mock <vendor> --port <free>` as a separate process, pinned to the server core."""
+ALL_CORES = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 
-    def __init__(self, vendor: str, extra: Sequence[str], pin: bool, workdir: Path) -> None:
-        self.vendor = vendor
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [*crm_mock_command(), vendor, "--port", str(self.port), "--log-level", "warning"]
-        self.cmd = pinned(SERVER_CORE, [*cmd, *extra], pin)
-        self.log_path = workdir / f"{vendor}-{self.port}.log"
+
+class Server:
+    """A server process on a free port: started on every core (seeding is CPU work), pinned to
+    the server core once ready."""
+
+    def __init__(self, name: str, cmd: list[str], workdir: Path, health: str) -> None:
+        self.name = name
+        self.cmd = cmd
+        self.health = health
+        self.log_path = workdir / (re.sub(r"\W", "_", name) + ".log")
         self._log: IO[bytes] | None = None
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 30.0) -> MockProcess:
-        return self.launch().wait_ready(timeout)
+    @classmethod
+    def mock(cls, vendor: str, extra: Sequence[str], workdir: Path, name: str = "") -> Server:
+        port = free_port()
+        cmd = [*crm_mock_command(), vendor, "--port", str(port), "--log-level", "warning", *extra]
+        server = cls(name or vendor, cmd, workdir, "/__mock__/health")
+        server.port = port
+        return server
 
-    def launch(self) -> MockProcess:
+    port: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def launch(self) -> Server:
         self._log = self.log_path.open("wb")
+
+        def unpin() -> None:
+            if ALL_CORES:
+                os.sched_setaffinity(0, ALL_CORES)
+
         self.proc = subprocess.Popen(
-            self.cmd, stdout=subprocess.DEVNULL, stderr=self._log, stdin=subprocess.DEVNULL
+            self.cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=unpin,
         )
         return self
 
-    def wait_ready(self, timeout: float = 30.0) -> MockProcess:
+    def wait_ready(self, timeout: float) -> Server:
         assert self.proc is not None, "launch() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise Unavailable(f"exited with code {self.proc.returncode}: {self.log_tail()}")
+                raise Unavailable(f"{self.name} exited ({self.proc.returncode}): {self.log_tail()}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.url + "/__mock__/health", timeout=1.0).status_code == 200:
-                    return self
-            time.sleep(0.05)
-        raise Unavailable(f"no answer on {self.url} within {timeout:.0f}s: {self.log_tail()}")
+                answer = httpx.get(self.url + self.health, timeout=1.0)
+                if answer.status_code == 200 or not self.health.startswith("/__mock__"):
+                    return self  # Prism answers its root with a 404: an answer is enough
+            time.sleep(0.1)
+        raise Unavailable(f"{self.name}: no answer within {timeout:.0f}s: {self.log_tail()}")
+
+    def pin(self, enabled: bool) -> None:
+        if not enabled or self.proc is None:
+            return
+        for tid in os.listdir(f"/proc/{self.proc.pid}/task"):  # every thread, not just the main
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(int(tid), {SERVER_CORE})
+
+    def cpu_seconds(self) -> float:
+        """CPU time the process's threads have run, in nanosecond precision (schedstat)."""
+        assert self.proc is not None
+        total = 0
+        task_dir = f"/proc/{self.proc.pid}/task"
+        for tid in os.listdir(task_dir):
+            with contextlib.suppress(OSError), open(f"{task_dir}/{tid}/schedstat") as fh:
+                total += int(fh.read().split()[0])
+        return total / 1e9
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text("utf-8", "replace")
+        except OSError:
+            return ""
 
     def log_tail(self) -> str:
-        try:
-            lines = self.log_path.read_text("utf-8", "replace").strip().splitlines()
-        except OSError:
-            return "(no log)"
-        return " | ".join(lines[-3:]) or "(empty log)"
+        return " | ".join(self.log_text().strip().splitlines()[-3:]) or "(empty log)"
 
-    def memory_mib(self) -> tuple[float, float]:
-        """(current RSS, peak RSS) of the mock process, from /proc."""
+    def memory_mib(self) -> float:
         assert self.proc is not None
-        values: dict[str, float] = {}
         with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as fh:
             for line in fh:
-                key, _, rest = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
-                    values[key] = int(rest.split()[0]) / 1024  # kB -> MiB
-        return values["VmRSS"], values["VmHWM"]
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return math.nan
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -415,71 +355,99 @@ class MockProcess:
 
 
 @contextlib.contextmanager
-def running(mocks: Sequence[MockProcess]) -> Iterator[Sequence[MockProcess]]:
-    """Start the mocks side by side (start-up takes a second each) and stop them all after."""
+def running(servers: Sequence[Server], pin: bool, timeout: float) -> Iterator[None]:
     try:
-        for mock in mocks:
-            mock.launch()
-        for mock in mocks:
-            mock.wait_ready()
-        yield mocks
+        for server in servers:
+            server.launch()
+        for server in servers:
+            server.wait_ready(timeout)
+        for server in servers:
+            server.pin(pin)
+        yield
     finally:
-        for mock in mocks:
-            mock.stop()
+        for server in servers:
+            server.stop()
 
 
 # -- load generation ---------------------------------------------------------------------------
 
 
-def wrk_rps(cfg: Config, url: str, headers: dict[str, str], duration: float) -> float:
-    seconds = max(1, round(duration))  # wrk takes whole seconds
+def wrk_rps(
+    cfg: Config, url: str, headers: dict[str, str], method: str = "GET", body: str = ""
+) -> tuple[float, int]:
+    seconds = max(1, round(cfg.duration))  # wrk takes whole seconds
     cmd = ["wrk", "-t1", f"-c{cfg.connections}", f"-d{seconds}s", "--timeout", "10s"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
-    done = subprocess.run(
-        pinned(CLIENT_CORE, [*cmd, url], cfg.pin),
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n")
+    try:
+        done = subprocess.run(
+            [*cmd, "-s", script.name, url], capture_output=True, text=True, timeout=seconds + 60
+        )
+    finally:
+        os.unlink(script.name)
     if done.returncode != 0:
         raise BenchError(f"wrk failed ({done.returncode}): {done.stderr.strip()}")
     out = done.stdout
     for problem in ("Non-2xx or 3xx responses", "Socket errors"):
         if problem in out:
             line = next(ln for ln in out.splitlines() if problem in ln)
-            raise BenchError(f"wrk against {url}: {line.strip()}")
+            raise BenchError(f"wrk {method} {url}: {line.strip()}")
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if match is None:
+    total = re.search(r"(\d+) requests in", out)
+    if match is None or total is None:
         raise BenchError(f"cannot read wrk's output: {out!r}")
-    return float(match.group(1))
+    return float(match.group(1)), int(total.group(1))
 
 
-async def _python_load(url: str, headers: dict[str, str], duration: float, conns: int) -> float:
+async def _python_load(
+    cfg: Config, url: str, headers: dict[str, str], method: str, body: str
+) -> tuple[float, int]:
+    conns = cfg.connections
     limits = httpx.Limits(max_connections=conns, max_keepalive_connections=conns)
     async with httpx.AsyncClient(headers=headers, limits=limits, timeout=10.0) as client:
         count = bad = 0
-        deadline = time.perf_counter() + duration
+        deadline = time.perf_counter() + cfg.duration
 
         async def worker() -> None:
             nonlocal count, bad
             while time.perf_counter() < deadline:
-                response = await client.get(url)
+                response = await client.request(method, url, content=body or None)
                 count += 1
-                bad += response.status_code != 200
+                bad += not 200 <= response.status_code < 300
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(conns)))
         elapsed = time.perf_counter() - started
     if bad:
-        raise BenchError(f"{bad} of {count} requests to {url} did not answer 200")
-    return count / elapsed
+        raise BenchError(f"{bad} of {count} {method} {url} did not answer 2xx")
+    return count / elapsed, count
 
 
-def requests_per_second(cfg: Config, url: str, headers: dict[str, str], duration: float) -> float:
+@dataclass(frozen=True)
+class Load:
+    rps: float  # requests per wall-clock second
+    cpu_us: float  # the server's CPU time per request (user + system, all threads)
+
+
+def load(
+    cfg: Config,
+    server: Server,
+    url: str,
+    headers: dict[str, str],
+    method: str = "GET",
+    body: str = "",
+) -> Load:
+    """Saturate one URL. Besides requests per second, the server's own CPU time per request:
+    on a machine others share, wall-clock throughput moves with their load while CPU time per
+    request barely does, so ratios of it are the steadier reading of the same question."""
+    before = server.cpu_seconds()
     if cfg.loadgen == "wrk":
-        return wrk_rps(cfg, url, headers, duration)
-    return asyncio.run(_python_load(url, headers, duration, cfg.connections))
+        rps, total = wrk_rps(cfg, url, headers, method, body)
+    else:
+        rps, total = asyncio.run(_python_load(cfg, url, headers, method, body))
+    return Load(rps, (server.cpu_seconds() - before) / max(1, total) * 1e6)
 
 
 def alternating(names: Sequence[str], rounds: int) -> Iterator[tuple[int, str]]:
@@ -489,323 +457,640 @@ def alternating(names: Sequence[str], rounds: int) -> Iterator[tuple[int, str]]:
             yield r, name
 
 
-# -- section: clevertim throughput -------------------------------------------------------------
+def median_ratio(a: Sequence[float], b: Sequence[float]) -> float:
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
 
 
-def clevertim_contact(mock: MockProcess) -> int:
-    response = httpx.post(
-        mock.url + "/api/contact",
-        auth=httpx.BasicAuth(CLEVERTIM_TOKEN, "X"),
-        json={
-            "fn": "Ada",
-            "ln": "Lovelace",
-            "title": "Analyst",
-            "email": ["ada@example.com"],
-            "phones": [{"type": "Work", "no": "+44 20 7946 0000"}],
-        },
-        timeout=10.0,
-    )
-    if response.status_code != 200:
-        raise BenchError(
-            f"cannot create a Clevertim contact: {response.status_code} {response.text}"
-        )
-    return int(response.json()["content"][0]["id"])
+def throughput_ratio(
+    res: Results,
+    name: str,
+    label: str,
+    a: Sequence[Load],
+    b: Sequence[Load],
+    target: tuple[str, str, float] | None = None,
+) -> None:
+    """Throughput of a over b, twice: by requests per wall-clock second (`name`), and by
+    requests per second of the server's own CPU (`name_cpu`), the reading that other work on
+    the machine does not move. A target is checked on both."""
+    res.set(name, median_ratio([x.rps for x in a], [y.rps for y in b]), "x", label)
+    cpu = median_ratio([y.cpu_us for y in b], [x.cpu_us for x in a])
+    res.set(f"{name}_cpu", cpu, "x", f"{label} (per server CPU second)")
+    if target is not None:
+        description, op, threshold = target
+        res.target(description, name, op, threshold)
+        res.target(f"{description} (CPU)", f"{name}_cpu", op, threshold)
 
 
-def basic_header(token: str) -> str:
-    return "Basic " + base64.b64encode(f"{token}:X".encode()).decode("ascii")
+# -- what each vendor's users do ---------------------------------------------------------------
 
 
-def bench_clevertim(cfg: Config, res: Results, mock: MockProcess, contact_id: int) -> None:
-    endpoints = {
-        "get_by_id": (
-            f"{mock.url}/api/contact/{contact_id}",
-            {"Authorization": basic_header(CLEVERTIM_TOKEN)},
+def demo_headers(vendor: str) -> dict[str, str]:
+    """The headers the vendor's seeding plan authenticates with (its demo user)."""
+    from crm_mocks.core.accounts import load_accounts
+    from crm_mocks.core.seeding import SeedPlan
+
+    package = "crm_mocks." + vendor.replace("-", "_")
+    plan = importlib.import_module(f"{package}.factories").PLAN
+    assert isinstance(plan, SeedPlan)
+    user = next(u for a in load_accounts(vendor) for u in a.users if u.label == plan.user)
+    return {**plan.headers(user), "content-type": "application/json"}
+
+
+@dataclass(frozen=True)
+class Op:
+    method: str
+    path: str  # "{id}" is the record's id
+    body: Callable[[int], Any] | None = None  # record id -> JSON body
+
+
+@dataclass(frozen=True)
+class VendorWrites:
+    options: tuple[str, ...]  # crm-mock arguments
+    create: Op
+    created_id: Callable[[Any], int]
+    get: Op | None
+    update: Op
+    delete: Op | None
+    list: Op
+    paginated: bool
+    list_min: Callable[[int], int]  # records the list must hold for a store of n contacts
+
+
+def _relenta_update(record_id: int) -> Any:
+    return {"id": record_id, "last_name": "Updated"}
+
+
+WRITES: dict[str, VendorWrites] = {
+    "clevertim": VendorWrites(
+        options=(),
+        create=Op("POST", "/api/contact", lambda _: {"fn": "Ada", "ln": "Bench"}),
+        created_id=lambda body: int(body["content"][0]["id"]),
+        get=Op("GET", "/api/contact/{id}"),
+        update=Op("PUT", "/api/contact/{id}", lambda _: {"ln": "Updated"}),
+        delete=Op("DELETE", "/api/contact/{id}"),
+        list=Op("GET", "/api/contact"),
+        paginated=False,  # the vendor documents no paging: every contact in one answer
+        list_min=lambda n: n,
+    ),
+    "zendesk-sell": VendorWrites(
+        # the vendor's 36,000 requests/hour budget would answer 429 to the load generator
+        options=("--option", "rate_limit=1000000000"),
+        create=Op(
+            "POST",
+            "/v2/contacts",
+            lambda _: {"data": {"first_name": "Ada", "last_name": "Bench"}},
         ),
-        "health": (f"{mock.url}/__mock__/health", {}),
+        created_id=lambda body: int(body["data"]["id"]),
+        get=Op("GET", "/v2/contacts/{id}"),
+        update=Op("PUT", "/v2/contacts/{id}", lambda _: {"data": {"last_name": "Updated"}}),
+        delete=Op("DELETE", "/v2/contacts/{id}"),
+        list=Op("GET", "/v2/contacts?is_organization=false&sort_by=last_name:asc&per_page=100"),
+        paginated=True,
+        list_min=lambda n: min(100, n * 9 // 10),
+    ),
+    "relenta": VendorWrites(
+        # the default plan limit (10,000 contacts) is what 100k seeded contacts would hit
+        options=("--option", "contact_limit=100000000"),
+        create=Op("POST", "/api/v3/contact.save.json", lambda _: {"full_name": "Ada Bench"}),
+        created_id=lambda body: int(body["data"]["id"]),
+        get=None,  # Relenta's API has no get-by-id
+        update=Op("POST", "/api/v3/contact.save.json", _relenta_update),
+        delete=None,  # ... and no delete
+        list=Op("GET", "/api/v3/contact.list.json?page_size=100"),
+        paginated=True,
+        list_min=lambda n: min(100, n),
+    ),
+    "bantam-live": VendorWrites(
+        options=(),
+        create=Op("POST", "/api/contacts", lambda _: {"type": "Person", "first_name": "Ada"}),
+        created_id=lambda body: int(body["id"]),
+        get=Op("GET", "/api/contacts/{id}"),
+        update=Op("PUT", "/api/contacts/{id}", lambda _: {"last_name": "Updated"}),
+        delete=Op("DELETE", "/api/contacts/{id}"),
+        list=Op("GET", "/api/contacts"),
+        paginated=False,  # the vendor documents no paging: every contact in one answer
+        list_min=lambda n: n,
+    ),
+}
+
+
+def call(client: httpx.Client, op: Op, record_id: int = 0) -> httpx.Response:
+    body = None if op.body is None else json.dumps(op.body(record_id))
+    response = client.request(op.method, op.path.format(id=record_id), content=body)
+    if not 200 <= response.status_code < 300:
+        raise BenchError(
+            f"{op.method} {op.path} answered {response.status_code}: {response.text[:300]}"
+        )
+    return response
+
+
+def timed_ms(client: httpx.Client, op: Op, ids: Sequence[int]) -> list[float]:
+    out = []
+    for record_id in ids:
+        started = time.perf_counter()
+        call(client, op, record_id)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def cpu_ms_per_call(
+    server: Server, run: Callable[[], Sequence[float]]
+) -> tuple[list[float], float]:
+    """`run`'s latencies, and the server's mean CPU milliseconds per request meanwhile."""
+    before = server.cpu_seconds()
+    latencies = list(run())
+    return latencies, (server.cpu_seconds() - before) * 1000 / max(1, len(latencies))
+
+
+# -- section: writes at three store sizes ------------------------------------------------------
+
+SEEDED = re.compile(r"seeded (.+?) in ([\d.]+) s \(([\d.]+) s CPU\)")
+
+
+def bench_writes(cfg: Config, res: Results, workdir: Path) -> None:
+    sizes = dict(zip(SIZE_LABELS, cfg.sizes, strict=True))
+    res.set("writes.size.mid", sizes["mid"], "contacts", "writes: middle store size")
+    res.set("writes.size.large", sizes["large"], "contacts", "writes: large store size")
+    servers: dict[tuple[str, str], Server] = {}
+    for vendor in cfg.vendors:
+        spec = WRITES[vendor]
+        for label, n in sizes.items():
+            seed = ["--seed-records", f"contacts={n}"] if n else []
+            name = f"{vendor}-{label}"
+            servers[vendor, label] = Server.mock(vendor, [*spec.options, *seed], workdir, name)
+    # every mock seeds at once, on both cores; measuring starts when all are ready and pinned
+    started = time.perf_counter()
+    with running(list(servers.values()), cfg.pin, timeout=900):
+        res.details["writes_startup_seconds"] = round(time.perf_counter() - started, 1)
+        for vendor in cfg.vendors:
+            run_section(
+                f"writes:{vendor}",
+                res,
+                lambda v=vendor: bench_vendor_writes(  # type: ignore[misc]
+                    cfg, res, v, {label: servers[v, label] for label in sizes}, sizes
+                ),
+            )
+
+
+def bench_vendor_writes(
+    cfg: Config, res: Results, vendor: str, servers: dict[str, Server], sizes: dict[str, int]
+) -> None:
+    spec = WRITES[vendor]
+    headers = demo_headers(vendor)
+    detail: dict[str, Any] = {"seeding": {}}
+    for label, server in servers.items():
+        match = SEEDED.search(server.log_text())
+        if match:
+            detail["seeding"][label] = {
+                "what": match.group(1),
+                "wall_s": float(match.group(2)),
+                "cpu_s": float(match.group(3)),
+            }
+    clients = {
+        label: httpx.Client(base_url=s.url, headers=headers, timeout=120.0)
+        for label, s in servers.items()
     }
-    for url, headers in endpoints.values():  # warm-up, and a check that both answer 200
-        with httpx.Client(headers=headers, timeout=10.0) as client:
-            for _ in range(100):
-                response = client.get(url)
-                if response.status_code != 200:
-                    raise BenchError(f"{url} answered {response.status_code}: {response.text}")
-    samples: dict[str, list[float]] = {name: [] for name in endpoints}
-    for _, name in alternating(list(endpoints), cfg.rounds):
-        url, headers = endpoints[name]
-        samples[name].append(requests_per_second(cfg, url, headers, cfg.duration))
-    get_rps, health_rps = (statistics.median(samples[n]) for n in ("get_by_id", "health"))
-    res.set("clevertim.get_by_id_rps", get_rps)
-    res.set("clevertim.health_rps", health_rps)
-    ratios = [g / h for g, h in zip(samples["get_by_id"], samples["health"], strict=True)]
-    res.set("clevertim.throughput_ratio", statistics.median(ratios))
-    res.details["clevertim"] = {
-        "rounds_rps": samples,
-        "round_ratios": ratios,
-        "ratio_of_medians": get_rps / health_rps,
-        "loadgen": cfg.loadgen,
+    try:
+        for label, client in clients.items():  # the seeded records are there, and visible
+            body = call(client, spec.list).json()
+            listed = _listed(body)
+            if listed < spec.list_min(sizes[label]):
+                raise BenchError(
+                    f"{vendor} {label}: the list shows {listed} records for a store of "
+                    f"{sizes[label]} contacts"
+                )
+        # creates under load, alternating between the sizes
+        create_body = json.dumps(spec.create.body(0) if spec.create.body else {})
+        loads: dict[str, list[Load]] = {label: [] for label in servers}
+        for _, label in alternating(list(servers), cfg.rounds):
+            server = servers[label]
+            url = server.url + spec.create.path
+            loads[label].append(load(cfg, server, url, headers, "POST", create_body))
+        for label in servers:
+            res.set(
+                f"writes.{vendor}.{label}.create_rps",
+                statistics.median(x.rps for x in loads[label]),
+                "req/s",
+                f"{vendor} creates/s, {label} store",
+            )
+            res.set(
+                f"writes.{vendor}.{label}.create_cpu_us",
+                statistics.median(x.cpu_us for x in loads[label]),
+                "us",
+                f"{vendor} mock CPU per create, {label} store",
+            )
+        throughput_ratio(
+            res,
+            f"writes.{vendor}.create_rps_ratio",
+            f"{vendor} create rate large/empty",
+            loads["large"],
+            loads["empty"],
+            (f"{vendor}: create rate at {sizes['large']:,} >= 0.8x empty", ">=", 0.8),
+        )
+        # one connection: create, get, update, list, delete on the bench's own records
+        latencies: dict[str, dict[str, list[float]]] = {label: {} for label in servers}
+        cpu_ms: dict[str, dict[str, float]] = {label: {} for label in servers}
+        list_records: dict[str, int] = {}
+        for label, client in clients.items():
+            for _ in range(5):  # warm-up
+                call(
+                    client, spec.get or spec.list, spec.created_id(call(client, spec.create).json())
+                )
+            runs = one_connection_runs(cfg, spec, client)
+            for op, run in runs.items():
+                if op == "delete":  # before the bench's own records go
+                    list_records[label] = _listed(call(client, spec.list).json())
+                latencies[label][op], cpu_ms[label][op] = cpu_ms_per_call(servers[label], run)
+            list_records.setdefault(label, _listed(call(client, spec.list).json()))
+        for label in servers:
+            for op, values in latencies[label].items():
+                res.set(
+                    f"writes.{vendor}.{label}.{op}_p50_ms",
+                    statistics.median(values),
+                    "ms",
+                    f"{vendor} {op} p50, {label} store",
+                )
+                res.set(
+                    f"writes.{vendor}.{label}.{op}_server_cpu_ms",
+                    cpu_ms[label][op],
+                    "ms",
+                    f"{vendor} {op} mock CPU per request, {label} store",
+                )
+            res.set(
+                f"writes.{vendor}.{label}.mock_rss_mb",
+                servers[label].memory_mib(),
+                "MiB",
+                f"{vendor} mock RSS, {label} store",
+            )
+        for op in latencies["large"]:
+            if op == "list" and not spec.paginated:
+                continue
+            goal = (
+                f"{vendor}: one-connection {op} p50 <= {P50_TARGET_MS:g} ms at {sizes['large']:,}"
+            )
+            res.target(goal, f"writes.{vendor}.large.{op}_p50_ms", "<=", P50_TARGET_MS)
+            res.target(
+                f"{goal} (mock CPU)",
+                f"writes.{vendor}.large.{op}_server_cpu_ms",
+                "<=",
+                P50_TARGET_MS,
+            )
+        if not spec.paginated:
+            per_record = {
+                label: statistics.median(latencies[label]["list"]) / max(1, list_records[label])
+                for label in ("mid", "large")
+            }
+            res.set(
+                f"writes.{vendor}.list_per_record_ratio",
+                per_record["large"] / per_record["mid"],
+                "x",
+                f"{vendor} list time per record, large/mid",
+            )
+            res.target(
+                f"{vendor}: unpaged list cost per record large/mid <= 1.25",
+                f"writes.{vendor}.list_per_record_ratio",
+                "<=",
+                1.25,
+            )
+        seeding = detail["seeding"].get("large")
+        if seeding and sizes["large"]:
+            per_100k = seeding["cpu_s"] * 100_000 / sizes["large"]
+            res.set(
+                f"writes.{vendor}.seed_cpu_s_per_100k",
+                per_100k,
+                "s",
+                f"{vendor} --seed-records CPU s per 100k",
+            )
+            if vendor == "zendesk-sell":
+                res.target(
+                    "zendesk-sell: seeding 100k contacts <= 60 s (CPU)",
+                    f"writes.{vendor}.seed_cpu_s_per_100k",
+                    "<=",
+                    60.0,
+                )
+        detail.update(
+            create_rounds={k: [x.__dict__ for x in v] for k, v in loads.items()},
+            list_records=list_records,
+            requests_per_op=cfg.requests,
+        )
+        res.details[f"writes.{vendor}"] = detail
+    finally:
+        for client in clients.values():
+            client.close()
+
+
+def one_connection_runs(
+    cfg: Config, spec: VendorWrites, client: httpx.Client
+) -> dict[str, Callable[[], list[float]]]:
+    """Per operation, a run of one-at-a-time requests returning their latencies: creates first
+    (their ids are what get, update and delete then use), the listing, deletes last."""
+    ids: list[int] = []
+
+    def creates() -> list[float]:
+        out = []
+        for _ in range(cfg.requests):
+            started = time.perf_counter()
+            response = call(client, spec.create)
+            out.append((time.perf_counter() - started) * 1000)
+            ids.append(spec.created_id(response.json()))
+        return out
+
+    def of(op: Op, count: int | None = None) -> Callable[[], list[float]]:
+        return lambda: timed_ms(client, op, ids if count is None else [0] * count)
+
+    runs: dict[str, Callable[[], list[float]]] = {"create": creates}
+    if spec.get:
+        runs["get"] = of(spec.get)
+    runs["update"] = of(spec.update)
+    # an unpaged listing of 100k records takes seconds: a few suffice
+    runs["list"] = of(spec.list, cfg.requests if spec.paginated else max(2, min(cfg.requests, 5)))
+    if spec.delete:
+        runs["delete"] = of(spec.delete)
+    return runs
+
+
+def _listed(body: Any) -> int:
+    """Records in a list answer, whatever the vendor's envelope."""
+    if isinstance(body, list):
+        return len(body)
+    for key in ("items", "content", "data"):
+        if isinstance(body, dict) and isinstance(body.get(key), list):
+            return len(body[key])
+    raise BenchError(f"not a list answer: {str(body)[:200]}")
+
+
+# -- section: server stack and Prism -----------------------------------------------------------
+
+STACKS = {"fast": ("uvloop", "httptools"), "default": ("asyncio", "h11")}
+STACK_VENDORS = {
+    # vendor: (the spec Prism mocks, the mock's GET-by-id path prefix, Prism's path prefix)
+    "clevertim": ("specs/clevertim.yaml", "/api/contact/", "/contact/"),
+    "zendesk-sell": ("specs/zendesk-sell.yaml", "/v2/contacts/", "/v2/contacts/"),
+}
+
+
+def bench_server(what: str, vendor: str | None, stack: str, workdir: Path) -> Server:
+    loop, http = STACKS[stack]
+    port = free_port()
+    cmd = [sys.executable, str(BENCH_SERVER), what, *([vendor] if vendor else [])]
+    cmd += ["--port", str(port), "--loop", loop, "--http", http]
+    server = Server(f"{what}-{vendor or 'starlette'}-{stack}", cmd, workdir, "/__mock__/health")
+    server.port = port
+    return server
+
+
+def prism_server(spec: str, workdir: Path) -> Server:
+    if not PRISM.exists():
+        raise Unavailable("Stoplight Prism is not installed (npm ci)")
+    port = free_port()
+    cmd = [str(PRISM), "mock", "-p", str(port), "-h", "127.0.0.1", "--errors", "false"]
+    server = Server(f"prism-{Path(spec).stem}", [*cmd, "-v", "silent", str(ROOT / spec)], workdir,
+                    "/")  # fmt: skip
+    server.port = port
+    return server
+
+
+def bench_stack(cfg: Config, res: Results, workdir: Path) -> None:
+    import importlib.util
+
+    fast = all(importlib.util.find_spec(m) for m in ("uvloop", "httptools"))
+    res.details["stack_fast_installed"] = fast
+    if not fast:
+        raise Unavailable("uvloop/httptools are not installed: the mocks run on asyncio + h11")
+    servers: dict[str, Server] = {}
+    for stack in STACKS:
+        servers[f"bare.{stack}"] = bench_server("bare", None, stack, workdir)
+        for vendor in STACK_VENDORS:
+            servers[f"{vendor}.{stack}"] = bench_server("mock", vendor, stack, workdir)
+    prism_missing = None
+    try:
+        for vendor, (spec, _, _) in STACK_VENDORS.items():
+            servers[f"{vendor}.prism"] = prism_server(spec, workdir)
+    except Unavailable as exc:
+        prism_missing = str(exc)
+    with running(list(servers.values()), cfg.pin, timeout=120):
+        targets: dict[str, tuple[str, dict[str, str]]] = {}
+        for stack in STACKS:
+            targets[f"bare.{stack}"] = (servers[f"bare.{stack}"].url + "/bare", {})
+        for vendor, (_, path, prism_path) in STACK_VENDORS.items():
+            headers = demo_headers(vendor)
+            for stack in STACKS:  # a record of the bench's own in each mock
+                mock = servers[f"{vendor}.{stack}"]
+                record_id = _a_record(mock, vendor, headers)
+                targets[f"{vendor}.{stack}"] = (f"{mock.url}{path}{record_id}", headers)
+            if f"{vendor}.prism" in servers:
+                url = f"{servers[f'{vendor}.prism'].url}{prism_path}{record_id}"
+                targets[f"{vendor}.prism"] = (url, headers)
+        for url, headers in targets.values():  # warm-up, and a check that each answers 200
+            with httpx.Client(headers=headers, timeout=10.0) as client:
+                for _ in range(50):
+                    response = client.get(url)
+                    if response.status_code != 200:
+                        raise BenchError(f"{url} answered {response.status_code}")
+        samples: dict[str, list[Load]] = {name: [] for name in targets}
+        for _, name in alternating(list(targets), cfg.rounds):
+            url, headers = targets[name]
+            samples[name].append(load(cfg, servers[name], url, headers))
+    for name, values in samples.items():
+        res.set(f"stack.{name}_rps", statistics.median(x.rps for x in values), "req/s", name)
+        res.set(
+            f"stack.{name}_cpu_us",
+            statistics.median(x.cpu_us for x in values),
+            "us",
+            f"{name}: server CPU per request",
+        )
+    throughput_ratio(
+        res,
+        "stack.bare.speedup",
+        "bare Starlette: uvloop+httptools / asyncio+h11",
+        samples["bare.fast"],
+        samples["bare.default"],
+    )
+    for vendor in STACK_VENDORS:
+        throughput_ratio(
+            res,
+            f"stack.{vendor}.speedup",
+            f"{vendor} mock: uvloop+httptools / asyncio+h11",
+            samples[f"{vendor}.fast"],
+            samples[f"{vendor}.default"],
+        )
+        for stack in STACKS:
+            goal = f"{vendor}: GET-by-id >= 0.6x bare Starlette (uvloop+httptools)"
+            throughput_ratio(
+                res,
+                f"stack.{vendor}.{stack}.vs_bare",
+                f"{vendor} GET-by-id / bare endpoint ({stack} stack)",
+                samples[f"{vendor}.{stack}"],
+                samples[f"bare.{stack}"],
+                (goal, ">=", 0.6) if stack == "fast" else None,
+            )
+        if f"{vendor}.prism" in samples:
+            throughput_ratio(
+                res,
+                f"stack.{vendor}.vs_prism",
+                f"{vendor} GET-by-id / Prism on the same spec",
+                samples[f"{vendor}.fast"],
+                samples[f"{vendor}.prism"],
+                (f"{vendor}: GET-by-id >= 3x Stoplight Prism", ">=", 3.0),
+            )
+    res.details["stack"] = {
+        "rounds": {k: [x.__dict__ for x in v] for k, v in samples.items()},
         "connections": cfg.connections,
-        "seconds_per_measurement": cfg.duration,
     }
+    if prism_missing:
+        res.unavailable["prism"] = prism_missing
 
 
-# -- section: generated client vs raw httpx ----------------------------------------------------
+def _a_record(server: Server, vendor: str, headers: dict[str, str]) -> int:
+    spec = WRITES[vendor]
+    with httpx.Client(base_url=server.url, headers=headers, timeout=10.0) as client:
+        return spec.created_id(call(client, spec.create).json())
 
 
-def load_clevertim_client() -> tuple[Any, Any]:
-    """(the clevertim_client package, its get_contact module), from generated/ (never edited)."""
-    path = str(CLEVERTIM_CLIENT_DIR)
+# -- section: generated clients vs raw httpx ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientCase:
+    package: str
+    module: str  # the operation, under <package>.api
+    api_prefix: str  # what base_url needs beyond the mock's root
+    connect: Callable[[Any, str, dict[str, str]], Any]  # (package, base_url, headers)
+    call: Callable[[Any, Any, int], Any]  # (operation module, client, record id) -> Response
+    raw_path: str  # "{id}"
+
+
+def _basic_user(headers: dict[str, str]) -> tuple[str, str]:
+    import base64
+
+    user, _, password = (
+        base64.b64decode(headers["authorization"].split()[1]).decode().partition(":")
+    )
+    return user, password
+
+
+CLIENTS: dict[str, ClientCase] = {
+    "clevertim": ClientCase(
+        "clevertim_client",
+        "contacts.get_contact",
+        "/api",
+        lambda pkg, url, h: pkg.connect(_basic_user(h)[0], base_url=url),
+        lambda op, client, i: op.sync_detailed(i, client=client),
+        "/contact/{id}",
+    ),
+    "zendesk-sell": ClientCase(
+        "zendesk_sell_client",
+        "contacts.get_contact",
+        "",
+        lambda pkg, url, h: pkg.connect(h["authorization"].split()[1], base_url=url),
+        lambda op, client, i: op.sync_detailed(i, client=client),
+        "/v2/contacts/{id}",
+    ),
+    "relenta": ClientCase(
+        "relenta_client",
+        "contacts.list_contacts",
+        "/api/v3",
+        lambda pkg, url, h: pkg.connect(h["x-relenta-department-key"], base_url=url),
+        lambda op, client, i: op.sync_detailed(client=client, page=1, page_size=1),
+        "/contact.list.json?page=1&page_size=1",
+    ),
+    "bantam-live": ClientCase(
+        "bantam_live_client",
+        "contacts.get_contact",
+        "/api",
+        lambda pkg, url, h: pkg.connect(*_basic_user(h), base_url=url),
+        lambda op, client, i: op.sync_detailed(i, client=client),
+        "/contacts/{id}",
+    ),
+}
+
+
+def load_client(case: ClientCase, vendor: str) -> tuple[Any, Any]:
+    """(the generated package, its operation module), from generated/ (never edited)."""
+    path = str(ROOT / "generated" / f"{vendor}-client")
     if path not in sys.path:
         sys.path.insert(0, path)
-    package = importlib.import_module("clevertim_client")
-    return package, importlib.import_module("clevertim_client.api.contacts.get_contact")
+    package = importlib.import_module(case.package)
+    return package, importlib.import_module(f"{case.package}.api.{case.module}")
 
 
-def bench_client(cfg: Config, res: Results, mock: MockProcess, contact_id: int) -> None:
-    package, get_contact = load_clevertim_client()
-    generated = package.connect(CLEVERTIM_TOKEN, base_url=mock.url + "/api")
-    raw = httpx.Client(base_url=mock.url + "/api", auth=httpx.BasicAuth(CLEVERTIM_TOKEN, "X"))
-    raw_path = f"/contact/{contact_id}"
-    try:
-        _compare_calls(cfg, res, get_contact, generated, contact_id, raw, raw_path)
-    finally:
-        raw.close()
-        with contextlib.suppress(Exception):
-            generated.get_httpx_client().close()
+def bench_clients(cfg: Config, res: Results, workdir: Path) -> None:
+    servers = {v: Server.mock(v, WRITES[v].options, workdir, f"{v}-client") for v in cfg.vendors}
+    with running(list(servers.values()), cfg.pin, timeout=120):
+        for vendor, server in servers.items():
+            run_section(
+                f"clients:{vendor}",
+                res,
+                lambda v=vendor, s=server: bench_client(cfg, res, v, s),  # type: ignore[misc]
+            )
 
 
-def _compare_calls(
-    cfg: Config,
-    res: Results,
-    get_contact: Any,
-    generated: Any,
-    contact_id: int,
-    raw: httpx.Client,
-    raw_path: str,
-) -> None:
+def bench_client(cfg: Config, res: Results, vendor: str, server: Server) -> None:
+    case = CLIENTS[vendor]
+    headers = demo_headers(vendor)
+    record_id = _a_record(server, vendor, headers)
+    package, operation = load_client(case, vendor)
+    base_url = server.url + case.api_prefix
+    generated = case.connect(package, base_url, headers)
+    raw_headers = {k: v for k, v in headers.items() if k != "content-type"}
+    raw = httpx.Client(base_url=base_url, headers=raw_headers)
+    raw_path = case.raw_path.format(id=record_id)
 
     def generated_call() -> None:
-        response = get_contact.sync_detailed(contact_id, client=generated)
+        response = case.call(operation, generated, record_id)
         if response.status_code != 200:
-            raise BenchError(f"generated client got {response.status_code}")
+            raise BenchError(f"{vendor} generated client got {response.status_code}")
 
     def raw_call() -> None:
         response = raw.get(raw_path)
         if response.status_code != 200:
-            raise BenchError(f"raw httpx got {response.status_code}")
+            raise BenchError(f"{vendor} raw httpx got {response.status_code}")
         response.json()
 
-    first = get_contact.sync_detailed(contact_id, client=generated)
-    if type(first.parsed).__name__ != "ContactEnvelope":
-        raise BenchError(f"the generated client did not parse a contact: {first.parsed!r}")
-    calls: dict[str, Callable[[], None]] = {"generated": generated_call, "raw_httpx": raw_call}
-    for call in calls.values():  # warm-up: connections open, code paths hot
-        for _ in range(min(200, cfg.calls)):
-            call()
-    samples: dict[str, list[float]] = {name: [] for name in calls}
-    for _, name in alternating(list(calls), cfg.client_rounds):
-        call = calls[name]
-        started = time.perf_counter()
-        for _ in range(cfg.calls):
-            call()
-        samples[name].append((time.perf_counter() - started) / cfg.calls * 1e6)
-    gen_us, raw_us = (statistics.median(samples[n]) for n in ("generated", "raw_httpx"))
-    res.set("client.generated_us_per_call", gen_us)
-    res.set("client.raw_httpx_us_per_call", raw_us)
-    ratios = [g / r for g, r in zip(samples["generated"], samples["raw_httpx"], strict=True)]
-    res.set("client.overhead_ratio", statistics.median(ratios))
-    res.details["client"] = {
-        "rounds_us_per_call": samples,
-        "round_ratios": ratios,
-        "ratio_of_medians": gen_us / raw_us,
-        "calls_per_round": cfg.calls,
-    }
-
-
-# -- section: zendesk-sell listing -------------------------------------------------------------
-
-FIRST_NAMES = (
-    "Ada", "Alan", "Barbara", "Claude", "Dana", "Edsger", "Frances", "Grace", "Hedy", "Ivan",
-    "Joan", "Ken", "Linus", "Margaret", "Niklaus", "Olga", "Radia", "Sophie", "Tim", "Yukihiro",
-)  # fmt: skip
-SYLLABLES = (
-    "al", "ber", "cor", "dan", "el", "fen", "gar", "hol", "in", "jon", "kel", "lor", "mar",
-    "nor", "ost", "pet", "quin", "ros", "sten", "tor", "ul", "van", "wes", "yar", "zel",
-)  # fmt: skip
-
-
-def sell_contacts(n: int, owner_id: int, template: dict[str, Any]) -> list[dict[str, Any]]:
-    """n contacts of the Sell mock's stored shape: 1 in 10 an organization, the rest people
-    with varied last names (the sort key), deterministic for a given n."""
-    rng = random.Random(n)
-    epoch = datetime(2024, 1, 1, tzinfo=UTC)
-    rows = []
-    for i in range(n):
-        stamp = (epoch + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
-        organization = i % 10 == 0
-        first = None if organization else rng.choice(FIRST_NAMES)
-        last = None if organization else word
-        rows.append(
-            {
-                **template,
-                "creator_id": owner_id,
-                "owner_id": owner_id,
-                "is_organization": organization,
-                "contact_id": None,
-                "parent_organization_id": None,
-                "name": f"{word} Ltd" if organization else f"{first} {last}",
-                "first_name": first,
-                "last_name": last,
-                "customer_status": "none",
-                "prospect_status": "none",
-                "email": f"contact{i}@bench.example",
-                "phone": f"+1 555 {i:07d}",
-                "tags": [],
-                "custom_fields": {},
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-        )
-    return rows
-
-
-@dataclass
-class SellSetup:
-    token: str
-    account: str
-    user_id: int
-    template: dict[str, Any]
-
-
-def sell_setup() -> SellSetup:
-    """Import the Sell mock and read its demo user; Unavailable when it is not there yet."""
     try:
-        from crm_mocks.core.accounts import load_accounts
-        from crm_mocks.registry import vendor_class
-
-        cls = vendor_class("zendesk-sell")
-        users = [u for a in load_accounts("zendesk-sell") for u in a.users]
-        user = next(u for u in users if u.label == SELL_USER_LABEL)
-        token = cls.secret_of(user.credentials)
-    except Exception as exc:  # noqa: BLE001 - any failure to load means "not available"
-        raise Unavailable(f"{type(exc).__name__}: {exc}") from exc
-    template: dict[str, Any] = {}
-    with contextlib.suppress(Exception):  # the resource's own template keeps the shape current
-        resources = importlib.import_module("crm_mocks.zendesk_sell.resources")
-        template = dict(resources.BY_NAME["contacts"].template)
-    return SellSetup(token, user.account, user.id, template)
-
-
-def prepare_sell_db(path: Path, n: int, setup: SellSetup) -> float:
-    """A --db file holding the mock's seed data plus n contacts; returns seconds taken."""
-    from crm_mocks.core.app import create_vendor, seed
-    from crm_mocks.core.store import Store
-    from crm_mocks.registry import vendor_class
-
-    started = time.perf_counter()
-    # Rows first, then the mock's indexes in one pass each (a quarter faster than inserting
-    # into an indexed table), then the mock's own seed data for its demo accounts.
-    store = Store(str(path))
-    store.insert_many(
-        setup.account, SELL_CONTACT_KIND, sell_contacts(n, setup.user_id, setup.template)
+        first = case.call(operation, generated, record_id)
+        if first.parsed is None or "Error" in type(first.parsed).__name__:
+            raise BenchError(f"{vendor}: the generated client parsed no record: {first.parsed!r}")
+        calls: dict[str, Callable[[], None]] = {"generated": generated_call, "raw": raw_call}
+        for fn in calls.values():  # warm-up: connections open, code paths hot
+            for _ in range(min(100, cfg.calls)):
+                fn()
+        samples: dict[str, list[float]] = {name: [] for name in calls}
+        for _, name in alternating(list(calls), cfg.client_rounds):
+            fn = calls[name]
+            started = time.perf_counter()
+            for _ in range(cfg.calls):
+                fn()
+            samples[name].append((time.perf_counter() - started) / cfg.calls * 1e6)
+    finally:
+        raw.close()
+        with contextlib.suppress(Exception):
+            generated.get_httpx_client().close()
+    res.set(
+        f"clients.{vendor}.generated_us",
+        statistics.median(samples["generated"]),
+        "us",
+        f"{case.package} {case.module.split('.')[-1]} per call",
     )
-    store.close()
-    try:
-        vendor = create_vendor(vendor_class("zendesk-sell"), db=str(path))  # creates its indexes
-        seed(vendor)
-    except Exception as exc:
-        raise Unavailable(f"cannot create the mock's store: {type(exc).__name__}: {exc}") from exc
-    vendor.store.close()
-    return time.perf_counter() - started
-
-
-def sell_client(mock: MockProcess, setup: SellSetup) -> httpx.Client:
-    headers = {
-        "Authorization": f"Bearer {setup.token}",
-        "User-Agent": SELL_USER_AGENT,
-        "Accept": "application/json",
-    }
-    return httpx.Client(base_url=mock.url, headers=headers, timeout=30.0)
-
-
-def sell_check(client: httpx.Client, n: int) -> None:
-    response = client.get(SELL_LIST_PATH, params=SELL_QUERY)
-    if response.status_code != 200:
-        raise BenchError(f"zendesk-sell list answered {response.status_code}: {response.text}")
-    items = response.json()["items"]
-    want = min(100, n - (n + 9) // 10)  # people among the seeded contacts, first page
-    if len(items) < want:
-        raise BenchError(
-            f"zendesk-sell list returned {len(items)} contacts, expected {want}: the seeded rows "
-            "are not visible (has the mock's store kind or field names changed?)"
-        )
-    names = [i["data"]["last_name"] for i in items]
-    if names != sorted(names) or any(i["data"]["is_organization"] for i in items):
-        raise BenchError("zendesk-sell list is not filtered and sorted as asked")
-
-
-def latencies_ms(client: httpx.Client, requests: int) -> list[float]:
-    out = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(SELL_LIST_PATH, params=SELL_QUERY)
-        elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            raise BenchError(f"zendesk-sell list answered {response.status_code}")
-        out.append(elapsed)
-    return out
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def bench_sell(cfg: Config, res: Results, workdir: Path) -> None:
-    setup = sell_setup()
-    sizes = dict(zip(("small", "large"), cfg.sell_sizes, strict=True))
-    seed_seconds = {}
-    dbs = {}
-    for label, n in sizes.items():
-        dbs[label] = workdir / f"sell-{n}.sqlite"
-        seed_seconds[label] = prepare_sell_db(dbs[label], n, setup)
-    extra = ["--option", "rate_limit=1000000000"]  # the vendor's 36,000/h budget would 429 us
-    mocks = {
-        label: MockProcess("zendesk-sell", [*extra, "--db", str(db)], cfg.pin, workdir)
-        for label, db in dbs.items()
-    }
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(running(list(mocks.values())))
-        clients = {label: stack.enter_context(sell_client(m, setup)) for label, m in mocks.items()}
-        for label, client in clients.items():
-            sell_check(client, sizes[label])
-            latencies_ms(client, min(20, cfg.sell_requests))  # warm-up (page cache, code paths)
-        samples: dict[str, list[float]] = {label: [] for label in sizes}
-        round_p50: dict[str, list[float]] = {label: [] for label in sizes}
-        for _, label in alternating(list(sizes), cfg.rounds):
-            lat = latencies_ms(clients[label], cfg.sell_requests)
-            samples[label] += lat
-            round_p50[label].append(statistics.median(lat))
-        memory = {label: mock.memory_mib() for label, mock in mocks.items()}
-    for label, n in sizes.items():
-        res.set(f"sell.{label}.contacts", n)
-        res.set(f"sell.{label}.list_p50_ms", statistics.median(samples[label]))
-        res.set(f"sell.{label}.list_p95_ms", percentile(samples[label], 0.95))
-        res.set(f"sell.{label}.mock_rss_mb", memory[label][0])
-    res.set("sell.large.mock_peak_rss_mb", memory["large"][1])
-    p50 = {label: statistics.median(samples[label]) for label in sizes}
-    res.set("sell.large_small_p50_ratio", p50["large"] / p50["small"])
-    res.details["sell"] = {
-        "query": SELL_QUERY,
-        "sizes": sizes,
-        "seed_seconds": seed_seconds,
-        "round_p50_ms": round_p50,
-        "requests_per_round": cfg.sell_requests,
-        "peak_rss_mib": {label: m[1] for label, m in memory.items()},
-    }
+    res.set(
+        f"clients.{vendor}.raw_us",
+        statistics.median(samples["raw"]),
+        "us",
+        f"{vendor} raw httpx GET + .json() per call",
+    )
+    res.set(
+        f"clients.{vendor}.overhead_ratio",
+        median_ratio(samples["generated"], samples["raw"]),
+        "x",
+        f"{case.package} / raw httpx",
+    )
+    res.target(
+        f"{case.package} per call <= 1.10x raw httpx",
+        f"clients.{vendor}.overhead_ratio",
+        "<=",
+        1.10,
+    )
+    res.details[f"clients.{vendor}"] = {"rounds_us_per_call": samples, "calls": cfg.calls}
 
 
 # -- running and reporting ---------------------------------------------------------------------
@@ -845,8 +1130,7 @@ def run_section(name: str, res: Results, body: Callable[[], None]) -> None:
     try:
         body()
     except Unavailable as exc:
-        vendor = "zendesk-sell" if name == "sell" else "clevertim"
-        res.unavailable[name] = f"{vendor}: mock not available ({exc})"
+        res.unavailable[name] = str(exc)
     except Exception as exc:  # noqa: BLE001 - reported, the other sections still run
         res.errors.append(
             {
@@ -864,106 +1148,73 @@ def run_section(name: str, res: Results, body: Callable[[], None]) -> None:
 def run(cfg: Config, res: Results) -> None:
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
         workdir = Path(tmp)
-        wanted = [s for s in ("clevertim", "client") if s in cfg.sections]
-        if wanted:
-            mock = MockProcess("clevertim", [], cfg.pin, workdir)
-            try:
-                mock.start()
-                contact_id = clevertim_contact(mock)
-            except Exception as exc:  # noqa: BLE001 - the clevertim mock is not optional
-                mock.stop()
-                for section in wanted:
-                    res.errors.append(
-                        {
-                            "section": section,
-                            "error": f"clevertim mock: {type(exc).__name__}: {exc}",
-                        }
-                    )
-            else:
-                try:
-                    if "clevertim" in wanted:
-                        run_section(
-                            "clevertim", res, lambda: bench_clevertim(cfg, res, mock, contact_id)
-                        )
-                    if "client" in wanted:
-                        run_section("client", res, lambda: bench_client(cfg, res, mock, contact_id))
-                finally:
-                    mock.stop()
-        if "sell" in cfg.sections:
-            run_section("sell", res, lambda: bench_sell(cfg, res, workdir))
+        bodies = {"writes": bench_writes, "stack": bench_stack, "clients": bench_clients}
+        for section in cfg.sections:
+            run_section(section, res, lambda fn=bodies[section]: fn(cfg, res, workdir))  # type: ignore[misc]
 
 
 def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "-"
-    if unit in ("x",):
+    if unit == "x":
         return f"{value:.3f}"
-    if unit == "contacts":
-        return f"{value:,.0f}"
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:.2f}"
 
 
 def report(res: Results, cfg: Config) -> None:
-    pin = f"client core {CLIENT_CORE}, mock core {SERVER_CORE}" if cfg.pin else "NOT pinned"
+    pin = f"client core {CLIENT_CORE}, servers core {SERVER_CORE}" if cfg.pin else "NOT pinned"
     print(f"\ncrm-openapi benchmarks ({pin}; load generator: {cfg.loadgen})")
     busy = res.environment.get("loadavg_before")
     if busy and busy[0] >= 0.5:
         print(f"WARNING: load average {busy[0]} before the run: figures skewed by other work")
-    if cfg.loadgen == "python" and "clevertim" in cfg.sections:
-        print(
-            "NOTE: Python load generator (wrk not installed): it saturates its own core before "
-            "the mock does, so the throughput ratio reads optimistic; apt install wrk"
-        )
+    if cfg.loadgen == "python":
+        print("NOTE: Python load generator (wrk not installed): throughput ratios read optimistic")
     if cfg.quick:
         print("QUICK RUN: small sizes and short rounds, the figures are not representative")
-    print(f"\n{'metric':<46} {'value':>12}  unit")
-    for m in METRICS:
-        print(f"{m.label:<46} {fmt(res.metrics[m.name], m.unit):>12}  {m.unit}")
-    print(f"\n{'target':<62} {'value':>9}  result")
+    print(f"\n{'metric':<58} {'value':>12}  unit")
+    for name, value in res.metrics.items():
+        print(f"{res.labels[name]:<58} {fmt(value, res.units[name]):>12}  {res.units[name]}")
+    print(f"\n{'target':<66} {'value':>9}  result")
     for row in res.target_rows():
-        value = "-" if row["value"] is None else f"{row['value']:.3f}"
-        print(f"{row['description']:<62} {value:>9}  {row['status']}")
-    for reason in res.unavailable.values():
-        print(f"\n{reason}")
+        shown = "-" if row["value"] is None else f"{row['value']:.3f}"
+        print(f"{row['description']:<66} {shown:>9}  {row['status']}")
+    for name, reason in res.unavailable.items():
+        print(f"\nnot measured: {name}: {reason}")
     for error in res.errors:
         print(f"\nERROR in {error['section']}: {error['error']}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     cfg = make_config(parse_args(argv))
+    # a terminated run still stops its servers (the `finally` of `running`)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if cfg.pin:
-        os.sched_setaffinity(0, {CLIENT_CORE})  # this process and its children (wrk): core 0
+        os.sched_setaffinity(0, {CLIENT_CORE})  # this process and wrk: core 0
     res = Results(
         config={
             "quick": cfg.quick,
             "sections": list(cfg.sections),
+            "vendors": list(cfg.vendors),
+            "sizes": list(cfg.sizes),
             "rounds": cfg.rounds,
-            "client_rounds": cfg.client_rounds,
             "seconds_per_throughput_measurement": cfg.duration,
             "connections": cfg.connections,
+            "requests_per_op": cfg.requests,
+            "client_rounds": cfg.client_rounds,
             "client_calls_per_round": cfg.calls,
-            "sell_sizes": list(cfg.sell_sizes),
-            "sell_requests_per_round": cfg.sell_requests,
         },
         environment=environment(cfg),
     )
     started = time.perf_counter()
     print(f"bench: {', '.join(cfg.sections)} ({'quick' if cfg.quick else 'full'})", file=sys.stderr)
-    busy = res.environment["loadavg_before"]
-    if busy and busy[0] >= 0.5:
-        print(
-            f"bench: WARNING: load average {busy[0]} before the run: other processes compete "
-            "for the cores and skew the figures",
-            file=sys.stderr,
-        )
     run(cfg, res)
     res.environment["loadavg_after"] = load_average()
     cfg.output.parent.mkdir(parents=True, exist_ok=True)
     cfg.output.write_text(json.dumps(res.as_json(time.perf_counter() - started), indent=2) + "\n")
     report(res, cfg)
-    print(f"\nresults: {cfg.output}")
+    print(f"\nresults: {cfg.output} ({time.perf_counter() - started:.0f} s)")
     return 1 if res.errors else 0
 
 

@@ -22,6 +22,7 @@ from .core.app import OptionError, build_app, create_vendor
 from .core.body import DEFAULT_MAX_BODY_BYTES
 from .core.control import is_loopback
 from .core.faults import FAULT_OPTIONS, FaultOptionError, Faults
+from .core.seeding import seed_from_cli
 from .registry import VENDORS, vendor_class
 
 EPILOG = """\
@@ -122,6 +123,14 @@ def parser() -> argparse.ArgumentParser:
         help="vendor-specific setting, e.g. rate_limit=100 (Zendesk Sell); repeatable",
     )
     p.add_argument(
+        "--seed-records",
+        metavar="N|KIND=N",
+        action="append",
+        default=[],
+        help="before serving, create N records of every kind (or of KIND) through the API's own "
+        "create handlers, change logs and all (README: Seeding); repeatable",
+    )
+    p.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     return p
@@ -188,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc))
     except sqlite3.Error as exc:
         return fail(f"--db {args.db} cannot be used as a SQLite database ({exc})")
+    if args.seed_records:
+        seed_from_cli(vendor, args.seed_records)
     import uvicorn
 
     app = build_app(vendor, max_body_bytes=args.max_body_size, allow_remote=args.allow_remote)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from ..core.accounts import User
+from ..core.accounts import Account, User
 from ..core.app import VendorMock
 from ..core.clock import utc_timestamp
 from ..core.fields import Invalid, coerce_fields, plain_json
 from ..core.http import InvalidJson, int_id, json_body, json_response, resource
-from ..core.store import Filter, Operator
+from ..core.store import Filter, Operator, Store
 from .resources import POST_COERCE, RESOURCES, Resource
 
 PREFIX = "/api"
@@ -35,6 +35,14 @@ def _now() -> str:
     return utc_timestamp()
 
 
+Lists = dict[str, dict[Any, list[int]]]
+
+
+def _link_op(child: str, link: str) -> Operator:
+    # a note's `cust` is a list of customers; every other parent link is a single id
+    return "contains" if (child, link) == ("note", "cust") else "="
+
+
 class ClevertimError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -46,6 +54,18 @@ class ClevertimMock(VendorMock):
     name: ClassVar[str] = "clevertim"
     api_prefix: ClassVar[str] = PREFIX
     strip_trailing_slash: ClassVar[bool] = True  # §10.13: `/api/task/` is `/api/task`
+
+    def __init__(
+        self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(store, accounts, options)
+        # each derived list (a contact's notes, tasks, ...) is an index lookup per parent
+        for res in RESOURCES.values():
+            for child, link in res.children.values():
+                if _link_op(child, link) == "contains":
+                    store.ensure_member_index(child, link)
+                else:
+                    store.ensure_index(child, [link])
 
     @staticmethod
     def secret_of(credentials: Mapping[str, str]) -> str:
@@ -104,18 +124,48 @@ class ClevertimMock(VendorMock):
 
     # -- reading ----------------------------------------------------------------------------
 
-    def present(self, user: User, res: Resource, item: dict[str, Any]) -> dict[str, Any]:
-        """The stored record plus its derived read-only lists (§10.8)."""
+    def present(
+        self, user: User, res: Resource, item: dict[str, Any], lists: Lists | None = None
+    ) -> dict[str, Any]:
+        """The stored record plus its derived read-only lists (§10.8).
+
+        `lists` (from `derived_lists`) holds every parent's lists at once, for a listing; without
+        it each list is one indexed query.
+        """
         out = dict(item)
         for key, (child, link) in res.children.items():
-            # a note's `cust` is a list of customers; every other parent link is a single id
-            op: Operator = "contains" if (child, link) == ("note", "cust") else "="
+            if lists is not None:
+                out[key] = list(lists[key].get(item["id"], ()))
+                continue
+            op = _link_op(child, link)
             out[key] = [
                 c["id"]
                 for c in self.store.query(user.account, child, [Filter(link, op, item["id"])])
                 if self.visible(user, c)
             ]
         return out
+
+    def derived_lists(self, user: User, res: Resource) -> Lists:
+        """Derived list key -> parent id -> visible child ids in id order, one query per child
+        kind (a listing of n records would otherwise make n queries per list)."""
+        lists: Lists = {}
+        for key, (child, link) in res.children.items():
+            by_parent: dict[Any, list[int]] = {}
+            for c in self.store.query(user.account, child):
+                if not self.visible(user, c):
+                    continue
+                value = c.get(link)
+                if _link_op(child, link) == "contains":
+                    parents = value if isinstance(value, list) else []
+                else:
+                    parents = [value]
+                for parent in parents:
+                    if isinstance(parent, int | float | str):  # what SQL equality could match
+                        ids = by_parent.setdefault(parent, [])
+                        if not ids or ids[-1] != c["id"]:  # a customer listed twice: once
+                            ids.append(c["id"])
+            lists[key] = by_parent
+        return lists
 
     def find(self, user: User, res: Resource, raw_id: str) -> dict[str, Any]:
         record_id = int_id(raw_id)
@@ -180,7 +230,8 @@ class ClevertimMock(VendorMock):
     async def list_items(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)
         items = self.store.query(user.account, res.name)
-        return self.ok([self.present(user, res, i) for i in items if self.visible(user, i)])
+        lists = self.derived_lists(user, res)
+        return self.ok([self.present(user, res, i, lists) for i in items if self.visible(user, i)])
 
     async def get_item(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)

@@ -5,6 +5,13 @@ table so reset, persistence and isolation work once for all of them; a vendor th
 filtered/sorted listing declares expression indexes on the JSON fields it queries
 (`Store.ensure_index`), and the queries below are written so SQLite can use them.
 
+Those indexes are partial, one per kind (`... WHERE kind = 'contact'`): an insert then updates
+only its own kind's indexes, not every index of every kind in the table (a Sell insert touched
+54 of them). The kind is written into the SQL as a literal so the planner can match a query to a
+partial index. Counting a whole kind reads a per-(account, kind) counter kept by triggers, and a
+`contains` filter on a JSON array can be served by a member index (`ensure_member_index`), so no
+per-request lookup walks every record of a kind.
+
 The store is used from one event-loop thread per server, but tests and the benchmark may touch
 it from another thread (the fixture's reset), so every operation holds a lock and every write
 runs in a transaction: a request either commits completely or leaves no trace.
@@ -12,6 +19,7 @@ runs in a transaction: a request either commits completely or leaves no trace.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -38,11 +46,41 @@ CREATE TABLE IF NOT EXISTS sequences (
     PRIMARY KEY (account, name)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- rows per (account, kind), kept by triggers: count() of a whole kind without a scan
+CREATE TABLE IF NOT EXISTS kind_counts (
+    account TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    n       INTEGER NOT NULL,
+    PRIMARY KEY (account, kind)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS kind_counts_insert AFTER INSERT ON records BEGIN
+    INSERT INTO kind_counts(account, kind, n) VALUES (new.account, new.kind, 1)
+    ON CONFLICT(account, kind) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS kind_counts_delete AFTER DELETE ON records BEGIN
+    UPDATE kind_counts SET n = n - 1 WHERE account = old.account AND kind = old.kind;
+END;
+-- members of JSON array fields named by ensure_member_index, kept by per-kind triggers
+CREATE TABLE IF NOT EXISTS members (
+    account TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    path    TEXT NOT NULL,
+    value,              -- no declared type: no affinity, compared as json_each gives it
+    id      INTEGER NOT NULL,
+    PRIMARY KEY (account, kind, path, value, id)
+) WITHOUT ROWID;
+"""
+# A store file written before kind_counts existed gets its counts once, on opening.
+_BACKFILL_COUNTS = """
+INSERT INTO kind_counts(account, kind, n)
+SELECT account, kind, count(*) FROM records GROUP BY account, kind
 """
 
 # JSON paths are interpolated into SQL (SQLite cannot use an expression index when the path is a
 # bound parameter), so they are restricted to plain dotted identifiers.
 _JSON_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# Kinds are written into SQL as literals too (partial indexes match only literal terms).
+_KIND = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 Operator = Literal["=", "!=", "<", "<=", ">", ">=", "like", "in", "contains"]
 
@@ -87,8 +125,17 @@ class Order:
     descending: bool = False
 
 
-def _index_name(kind: str, paths: Sequence[str]) -> str:
+@functools.lru_cache(maxsize=1024)
+def _index_name(kind: str, paths: tuple[str, ...]) -> str:
     return "ix_" + re.sub(r"\W", "_", kind + "_" + "_".join(paths))
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind(kind: str) -> str:
+    """`kind` as an SQL string literal (checked once per kind: this runs on every query)."""
+    if not _KIND.match(kind):
+        raise ValueError(f"unsupported kind {kind!r}")
+    return f"'{kind}'"
 
 
 def _expr(path: str) -> str:
@@ -113,8 +160,14 @@ class Store:
         if path:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+            if self._db.execute("SELECT 1 FROM kind_counts LIMIT 1").fetchone() is None:
+                self._db.execute(_BACKFILL_COUNTS)
         self._indexes: list[tuple[str, tuple[str, ...]]] = []
+        self._by_kind: dict[str, list[tuple[str, ...]]] = {}  # kind -> its indexes' paths
+        # (kind, path) pairs whose array members are indexed in `members`
+        self._members: set[tuple[str, str]] = set()
 
     # -- transactions -----------------------------------------------------------------------
 
@@ -140,12 +193,71 @@ class Store:
     # -- schema -----------------------------------------------------------------------------
 
     def ensure_index(self, kind: str, paths: Sequence[str]) -> None:
-        """Index records of `kind` on JSON fields, for filters/sorts that must not scan."""
+        """Index records of `kind` on JSON fields, for filters/sorts that must not scan.
+
+        The index is partial (only rows of `kind`), so writes of other kinds never touch it.
+        """
         cols = ", ".join(_expr(p) for p in paths)
-        name = _index_name(kind, paths)
+        name = _index_name(kind, tuple(paths))
+        where = f"kind = {_kind(kind)}"
         with self._lock:
-            self._db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON records(kind, account, {cols})")
+            row = self._db.execute(
+                "SELECT sql FROM sqlite_master WHERE type='index' AND name=?", (name,)
+            ).fetchone()
+            if row is not None and where not in str(row[0]):
+                self._db.execute(f"DROP INDEX {name}")  # a whole-table index of an older file
+            self._db.execute(
+                # kind leads, though constant: the index then ends in the primary key's id, so
+                # it serves `ORDER BY <field>, id` without a sort
+                f"CREATE INDEX IF NOT EXISTS {name} ON records(kind, account, {cols}) WHERE {where}"
+            )
             self._indexes.append((kind, tuple(paths)))
+            known = self._by_kind.setdefault(kind, [])
+            if tuple(paths) not in known:
+                known.append(tuple(paths))
+
+    def ensure_member_index(self, kind: str, path: str) -> None:
+        """Index the members of the JSON array at `path` in records of `kind`, so a
+        `Filter(path, "contains", value)` is a lookup instead of a walk of the kind.
+
+        Triggers keep the `members` table in step with every insert, update and delete.
+        """
+        if path == "id" or not _JSON_PATH.match(path):
+            raise ValueError(f"unsupported JSON path {path!r}")
+        lit = _kind(kind)
+        name = re.sub(r"\W", "_", f"{kind}_{path}")
+        # exactly the rows the unindexed filter's json_each would see (a scalar is its own
+        # single member, as there)
+        rows = (
+            f"SELECT new.account, new.kind, '{path}', value, new.id "
+            f"FROM json_each(new.data, '$.{path}')"
+        )
+        forget = (
+            f"DELETE FROM members WHERE account = old.account AND kind = old.kind "
+            f"AND path = '{path}' AND id = old.id"
+        )
+        with self.transaction():
+            known = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='trigger' AND name=?",
+                (f"mi_{name}_insert",),
+            ).fetchone()
+            for statement in (
+                f"CREATE TRIGGER IF NOT EXISTS mi_{name}_insert AFTER INSERT ON records "
+                f"WHEN new.kind = {lit} BEGIN INSERT OR IGNORE INTO members {rows}; END",
+                f"CREATE TRIGGER IF NOT EXISTS mi_{name}_update AFTER UPDATE ON records "
+                f"WHEN new.kind = {lit} BEGIN {forget}; "
+                f"INSERT OR IGNORE INTO members {rows}; END",
+                f"CREATE TRIGGER IF NOT EXISTS mi_{name}_delete AFTER DELETE ON records "
+                f"WHEN old.kind = {lit} BEGIN {forget}; END",
+            ):
+                self._db.execute(statement)
+            if known is None:  # records stored before the triggers (an older --db file)
+                self._db.execute(
+                    "INSERT OR IGNORE INTO members SELECT r.account, r.kind, ?, j.value, r.id "
+                    f"FROM records AS r, json_each(r.data, '$.{path}') AS j WHERE r.kind = {lit}",
+                    (path,),
+                )
+            self._members.add((kind, path))
 
     # -- sequences --------------------------------------------------------------------------
 
@@ -235,22 +347,23 @@ class Store:
     def _where(
         self, account: str, kind: str, filters: Sequence[Condition]
     ) -> tuple[str, list[Any]]:
-        clauses, args = ["kind=?", "account=?"], [kind, account]
+        # the kind is a literal so SQLite can pick the kind's partial indexes
+        clauses, args = [f"kind={_kind(kind)}", "account=?"], [account]
         for f in filters:
-            clause, more = self._clause(f)
+            clause, more = self._clause(account, kind, f)
             clauses.append(clause)
             args.extend(more)
         return " AND ".join(clauses), args
 
-    def _clause(self, f: Condition) -> tuple[str, list[Any]]:
+    def _clause(self, account: str, kind: str, f: Condition) -> tuple[str, list[Any]]:
         if isinstance(f, AnyOf | AllOf):
             if not f.conditions:
                 return ("0" if isinstance(f, AnyOf) else "1"), []
-            parts = [self._clause(c) for c in f.conditions]
+            parts = [self._clause(account, kind, c) for c in f.conditions]
             joiner = " OR " if isinstance(f, AnyOf) else " AND "
             return "(" + joiner.join(p[0] for p in parts) + ")", [a for p in parts for a in p[1]]
         if isinstance(f, Not):
-            inner, args = self._clause(f.condition)
+            inner, args = self._clause(account, kind, f.condition)
             return f"NOT coalesce({inner}, 0)", args
         expr = _expr(f.path)
         if f.op == "in":
@@ -258,6 +371,11 @@ class Store:
             if not values:
                 return "0", []
             return f"{expr} IN ({', '.join('?' * len(values))})", values
+        if f.op == "contains" and (kind, f.path) in self._members:
+            return (
+                "id IN (SELECT id FROM members WHERE account=? AND kind=? AND path=? AND value=?)",
+                [account, kind, f.path, f.value],
+            )
         if f.op == "contains":
             path = "$" if f.path == "id" else f"$.{f.path}"
             return f"EXISTS (SELECT 1 FROM json_each(data, '{path}') WHERE value = ?)", [f.value]
@@ -299,19 +417,43 @@ class Store:
         offset: int,
         index: Sequence[str] | None = None,
     ) -> tuple[str, list[Any]]:
+        if index is None and [o.path for o in order] in (["id"], []):
+            index = self._lookup_index(kind, filters)
         where, args = self._where(account, kind, filters)
         order_sql = ", ".join(f"{_expr(o.path)} {'DESC' if o.descending else 'ASC'}" for o in order)
         hint = ""
         if index is not None:
             # the primary key of a WITHOUT ROWID table is itself an index with SQLite's fixed
             # automatic name (NOT INDEXED would still let the planner pick a secondary index)
-            name = _index_name(kind, index) if index else "sqlite_autoindex_records_1"
+            name = _index_name(kind, tuple(index)) if index else "sqlite_autoindex_records_1"
             hint = f" INDEXED BY {name}"
         sql = f"SELECT data FROM records{hint} WHERE {where} ORDER BY {order_sql or 'id'}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
         return sql, args
+
+    def _lookup_index(self, kind: str, filters: Sequence[Condition]) -> tuple[str, ...] | None:
+        """For a query in id order without an index named: the index whose leading fields the
+        filters pin with `=` the furthest (None if none does). SQLite, without statistics,
+        walks the whole kind in primary-key order for such a query even when an index would
+        read only the few matching rows (a Sell contact's delete walked every contact three
+        times); equality filters are look-ups, so their index is the right choice."""
+        # only top-level equality filters pin a field (and/or/not groups never do)
+        pinned = {
+            f.path for f in filters if isinstance(f, Filter) and f.op == "=" and f.value is not None
+        }
+        best: tuple[str, ...] | None = None
+        best_depth = 0
+        if not pinned:
+            return None
+        for paths in self._by_kind.get(kind, ()):
+            depth = 0
+            while depth < len(paths) and paths[depth] in pinned:
+                depth += 1
+            if depth > best_depth:
+                best, best_depth = paths, depth
+        return best
 
     def plan(
         self,
@@ -327,6 +469,13 @@ class Store:
         return self.explain(*self._select(account, kind, filters, order, limit, offset, index))
 
     def count(self, account: str, kind: str, filters: Sequence[Condition] = ()) -> int:
+        """Records of a kind matching the filters; the whole kind's count is not a scan."""
+        with self._lock:
+            if not filters:
+                row = self._db.execute(
+                    "SELECT n FROM kind_counts WHERE account=? AND kind=?", (account, kind)
+                ).fetchone()
+                return 0 if row is None else int(row[0])
         where, args = self._where(account, kind, filters)
         with self._lock:
             return int(

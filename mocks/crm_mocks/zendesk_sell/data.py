@@ -30,6 +30,7 @@ SYNC_TYPES = {
 }
 SYNC_KINDS = {v: k for k, v in SYNC_TYPES.items()}
 CHANGE = "_sync_change"  # one per (type, record id): its latest revision and event
+CHANGE_KEY = ("type", "record_id")  # the change log's lookup index (sync.ensure_indexes)
 
 
 class Data:
@@ -85,7 +86,9 @@ class Data:
             return
         seq = self.store.next_id(self.account, "_sync_seq")
         key = [Filter("type", "=", type_), Filter("record_id", "=", record_id)]
-        existing = self.first(CHANGE, key)
+        # pinned to the (type, record_id) index: ordered by id, SQLite would walk the whole log
+        found = self.query(CHANGE, key, order=(), limit=1, index=CHANGE_KEY)
+        existing = found[0] if found else None
         if existing is None:
             self.store.insert(
                 self.account,

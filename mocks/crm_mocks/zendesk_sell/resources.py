@@ -277,6 +277,7 @@ CONTACTS = Resource(
         ("owner_id", "last_name"),
         ("contact_id", "last_name"),
         ("email",),
+        ("parent_organization_id",),  # a deleted organization's sub-organizations (perf)
     ),
     # generated and real data alike repeat these a lot (names too: many Smiths, many Anns)
     broad=(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.store import Filter, Order, Store
-from .data import CHANGE, SYNC_KINDS, Data
+from .data import CHANGE, CHANGE_KEY, SYNC_KINDS, Data
 from .errors import SellError, unknown_attribute
 
 ACK = "_sync_ack"
@@ -28,7 +28,7 @@ Present = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
 def ensure_indexes(store: Store) -> None:
-    store.ensure_index(CHANGE, ["type", "record_id"])
+    store.ensure_index(CHANGE, list(CHANGE_KEY))
     store.ensure_index(CHANGE, ["seq"])
     store.ensure_index(ACK, ["device", "key"])
     store.ensure_index(SESSION, ["session_id"])

@@ -52,7 +52,9 @@ async def awalk(
     pages = 0
     while max_pages is None or pages < max_pages:
         # asyncio() returns the page or raises the typed error (errors.py)
-        page = await read_firehose_stream.asyncio(stream, client=client, position=position, limit=limit)
+        page = await read_firehose_stream.asyncio(
+            stream, client=client, position=position, limit=limit
+        )
         events += page.items
         position = page.meta.position
         pages += 1
