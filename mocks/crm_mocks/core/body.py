@@ -30,6 +30,12 @@ _SCOPE_KEY = "crm_mocks.body"
 TooLarge = Callable[[Request, int], Response]
 
 
+def with_body(scope: Scope, body: bytes) -> Scope:
+    """`scope` carrying an already complete body, as `BufferedBody` hands it on (for callers
+    that drive the vendor's routes in-process, such as seeding)."""
+    return {**scope, _SCOPE_KEY: body}
+
+
 def request_body(request: Request) -> bytes:
     """The complete request body, as `BufferedBody` read it (synchronous on purpose)."""
     body = request.scope.get(_SCOPE_KEY)
@@ -91,7 +97,7 @@ class BufferedBody:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()  # after the body: wait for the disconnect, as servers do
 
-        await self.app({**scope, _SCOPE_KEY: body}, replay, send)
+        await self.app(with_body(scope, body), replay, send)
 
     async def _refuse(
         self, scope: Scope, receive: Receive, send: Send, *, drain: bool, drained: int = 0

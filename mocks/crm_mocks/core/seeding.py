@@ -33,6 +33,7 @@ from starlette.types import Message
 
 from .accounts import User
 from .app import VendorMock, seed
+from .body import with_body
 from .ratelimit import RateLimiter
 
 BATCH = 1_000  # creates per transaction: a failure rolls back only its own batch
@@ -156,7 +157,7 @@ async def _call(router: Router, method: str, path: str, headers: list[tuple[byte
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
 
-    await router(scope, receive, send)
+    await router(with_body(scope, body), receive, send)  # handlers read it synchronously
     return status, b"".join(chunks)
 
 
