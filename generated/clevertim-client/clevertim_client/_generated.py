@@ -2,8 +2,8 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/clevertim.yaml"
-SPEC_SHA256 = "c4c71589abdb10b7b52a20fd7f36ecc4ce51fe80090819c75e446d17e8a0eae5"
-API_VERSION = "2012-11.1"
-PACKAGE_VERSION = "2012.11.1.0"
+SPEC_SHA256 = "590ccd4a717029bc536bd3880e833b0b3151d8250cc400602c81db67cc592c4c"
+API_VERSION = "2012-11.2"
+PACKAGE_VERSION = "2012.11.2.0"
 GENERATOR = "openapi-python-client 0.29.1"
 RUFF = "0.17.6"
