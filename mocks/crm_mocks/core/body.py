@@ -36,6 +36,20 @@ def with_body(scope: Scope, body: bytes) -> Scope:
     return {**scope, _SCOPE_KEY: body}
 
 
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the already-read body, then waits for the disconnect."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: wait for the disconnect, as servers do
+
+    return replay
+
+
 def request_body(request: Request) -> bytes:
     """The complete request body, as `BufferedBody` read it (synchronous on purpose)."""
     body = request.scope.get(_SCOPE_KEY)
@@ -67,37 +81,41 @@ class BufferedBody:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        body = await self.read(scope, receive, send)
+        if body is not None:
+            await self.app(with_body(scope, body), replaying(body, receive), send)
+
+    async def read(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
+        """The whole body; None when it was answered 413 or the client went away."""
         declared = _declared_length(scope)
         if declared is not None and declared > self.max_bytes:
             drain = declared <= self.max_bytes * _DRAIN_FACTOR
             await self._refuse(scope, receive, send, drain=drain)
-            return
+            return None
+        message = await receive()
+        # the common case: the whole body (often none) in the first message
+        if (
+            message["type"] == "http.request"
+            and not message.get("more_body", False)
+            and len(first := message.get("body", b"")) <= self.max_bytes
+        ):
+            return bytes(first)
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
             if message["type"] == "http.disconnect":
-                return  # the client gave up before sending its body: there is no one to answer
+                return None  # the client gave up before sending its body: no one to answer
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
                 more = bool(message.get("more_body", False))
                 await self._refuse(scope, receive, send, drain=more, drained=size)
-                return
+                return None
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # after the body: wait for the disconnect, as servers do
-
-        await self.app(with_body(scope, body), replay, send)
+            message = await receive()
+        return b"".join(chunks)
 
     async def _refuse(
         self, scope: Scope, receive: Receive, send: Send, *, drain: bool, drained: int = 0
