@@ -110,3 +110,25 @@ def test_the_request_log_keeps_raw_requests_and_hands_out_redacted_ones() -> Non
     (entry,) = log.entries()
     assert entry["headers"]["authorization"] == REDACTED
     assert entry["status"] == 201 and '"name": "Ada"' in entry["body"]
+
+
+def test_a_refused_body_is_recorded_as_it_arrived_and_an_accepted_one_in_full() -> None:
+    import asyncio
+
+    import httpx
+
+    app = build_app(create_vendor(vendor_class("clevertim")), max_body_bytes=100)
+
+    async def exchange() -> list[dict[str, Any]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            assert (await client.post("/api/contact", content=b"x" * 101)).status_code == 413
+            await client.post("/api/contact", content=b'{"fn": "Ada"}')
+            entries: list[dict[str, Any]] = (await client.get("/__mock__/requests")).json()[
+                "requests"
+            ]
+            return entries
+
+    refused, accepted = asyncio.run(exchange())
+    assert (refused["status"], refused["body"]) == (413, "x" * 101)
+    assert accepted["body"] == '{"fn": "Ada"}' and accepted["status"] == 401

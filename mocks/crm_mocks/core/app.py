@@ -29,7 +29,7 @@ from .accounts import Account, Directory, User, load_accounts
 from .body import DEFAULT_MAX_BODY_BYTES, BufferedBody, replaying, with_body
 from .control import control_routes
 from .faults import FaultMiddleware, Faults
-from .recorder import CONTROL_PREFIX, MAX_RECORDED_BODY, RequestLog
+from .recorder import CONTROL_PREFIX, RequestLog
 from .store import Store
 
 log = logging.getLogger("crm_mocks")
@@ -124,59 +124,58 @@ class _MockCore:
         if scope["type"] != "http":
             await self.router(scope, receive, send)  # lifespan
             return
-        if scope["path"].startswith(CONTROL_PREFIX):
-            body = await self.body.read(scope, receive, send)
+        answer = _Answer(send)
+        if scope["path"].startswith(CONTROL_PREFIX):  # never recorded
+            body = await self.body.read(scope, receive, answer)
             if body is not None:
-                await self.guarded(with_body(scope, body), replaying(body, receive), send)
+                await self.guarded(with_body(scope, body), replaying(body, receive), answer)
             return
-        kept = bytearray()
-        status: list[int] = []
-
-        async def receive_and_keep() -> Message:
-            message = await receive()
-            if message["type"] == "http.request" and len(kept) < MAX_RECORDED_BODY:
-                kept.extend(message.get("body", b"")[: MAX_RECORDED_BODY - len(kept)])
-            return message
-
-        async def send_and_note(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-            await send(message)
-
         started = time.time()
+        refused = bytearray()  # what a refused body brought, for the log
+        body = None
         try:
-            body = await self.body.read(scope, receive_and_keep, send_and_note)
+            body = await self.body.read(scope, receive, answer, refused)
             if body is not None:
-                await self.guarded(with_body(scope, body), replaying(body, receive), send_and_note)
+                await self.guarded(with_body(scope, body), replaying(body, receive), answer)
         finally:
-            self.log.record(started, scope, bytes(kept), status[0] if status else None)
+            kept = bytes(refused) if body is None else body
+            self.log.record(started, scope, kept, answer.status)
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"]
         if self.strip_slash and len(path) > 1 and path.endswith("/"):
             scope = {**scope, "path": path.rstrip("/") or "/", "raw_path": None}
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        answer = send if isinstance(send, _Answer) else _Answer(send)
         try:
-            await self.routes(scope, receive, tracking_send)
+            await self.routes(scope, receive, answer)
         except HTTPException as exc:  # routing's 404 and 405
-            if started:
+            if answer.status is not None:
                 raise
-            await self.http_error(Request(scope), exc)(scope, receive, send)
+            await self.http_error(Request(scope), exc)(scope, receive, answer)
         except Exception:
             # Counted so contract tests can tell a crash from a vendor-documented 500.
             self.vendor.unhandled_errors += 1
             log.exception("unhandled error in the %s mock", self.vendor.name)
-            if started:
+            if answer.status is not None:
                 raise
             response = self.vendor.error(500, "Internal server error")
-            await response(scope, receive, send)
+            await response(scope, receive, answer)
+
+
+class _Answer:
+    """The `send` of one request, noting the status once the answer has started (for the
+    request log, and so that an error after the start is not answered twice)."""
+
+    __slots__ = ("send", "status")
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.status: int | None = None
+
+    async def __call__(self, message: Message) -> None:
+        if self.status is None and message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self.send(message)
 
 
 class _RouteIndex:
