@@ -141,6 +141,15 @@ def _kind(kind: str) -> str:
     return f"'{kind}'"
 
 
+def _record(data: str) -> Record:
+    """A stored record: always a JSON object, parsed into a new dict (no copy needed)."""
+    record: Record = _DECODE(data)
+    return record
+
+
+_DECODE = json.JSONDecoder().decode
+
+
 def _expr(path: str) -> str:
     if path == "id":
         return "id"
@@ -331,7 +340,7 @@ class Store:
                 "SELECT data FROM records WHERE account=? AND kind=? AND id=?",
                 (account, kind, record_id),
             ).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else _record(row[0])
 
     def put(self, account: str, kind: str, record: Record) -> Record:
         """Replace a stored record (its `id` says which)."""
@@ -413,7 +422,7 @@ class Store:
         sql, args = self._select(account, kind, filters, order, limit, offset, index)
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
-        return [dict(json.loads(r[0])) for r in rows]
+        return [_record(r[0]) for r in rows]
 
     def _select(
         self,
