@@ -19,13 +19,12 @@ import functools
 import json
 import re
 import threading
-import time
 from collections import deque
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 REDACTED = "[redacted]"
 CONTROL_PREFIX = "/__mock__"
@@ -162,38 +161,3 @@ class RequestLog:
             ),
             "status": raw.status,
         }
-
-
-class RecordingMiddleware:
-    """ASGI middleware: one log entry per vendor API request (control endpoints excluded).
-
-    The mock app does the same inline (see app.py); this is the stand-alone form.
-    """
-
-    def __init__(self, app: ASGIApp, log: RequestLog) -> None:
-        self.app = app
-        self.log = log
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
-            await self.app(scope, receive, send)
-            return
-        body = bytearray()
-        status: list[int] = []
-
-        async def receive_and_keep() -> Message:
-            message = await receive()
-            if message["type"] == "http.request" and len(body) < MAX_RECORDED_BODY:
-                body.extend(message.get("body", b"")[: MAX_RECORDED_BODY - len(body)])
-            return message
-
-        async def send_and_note(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-            await send(message)
-
-        started = time.time()
-        try:
-            await self.app(scope, receive_and_keep, send_and_note)
-        finally:
-            self.log.record(started, scope, bytes(body), status[0] if status else None)
