@@ -23,6 +23,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .recorder import MAX_RECORDED_BODY
+
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 _DRAIN_FACTOR = 4  # how much of a too-large body is still read (and dropped) before the 413
 _SCOPE_KEY = "crm_mocks.body"
@@ -34,6 +36,20 @@ def with_body(scope: Scope, body: bytes) -> Scope:
     """`scope` carrying an already complete body, as `BufferedBody` hands it on (for callers
     that drive the vendor's routes in-process, such as seeding)."""
     return {**scope, _SCOPE_KEY: body}
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the already-read body, then waits for the disconnect."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: wait for the disconnect, as servers do
+
+    return replay
 
 
 def request_body(request: Request) -> bytes:
@@ -53,6 +69,12 @@ def _declared_length(scope: Scope) -> int | None:
     return None
 
 
+def _keep(kept: bytearray, chunk: bytes) -> None:
+    room = MAX_RECORDED_BODY - len(kept)
+    if room > 0:
+        kept.extend(chunk[:room])
+
+
 class BufferedBody:
     """ASGI middleware: read the whole body, then call the app with a replaying `receive`."""
 
@@ -67,45 +89,66 @@ class BufferedBody:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        body = await self.read(scope, receive, send)
+        if body is not None:
+            await self.app(with_body(scope, body), replaying(body, receive), send)
+
+    async def read(
+        self, scope: Scope, receive: Receive, send: Send, refused: bytearray | None = None
+    ) -> bytes | None:
+        """The whole body; None when it was answered 413 or the client went away (then
+        `refused`, if given, holds what had arrived, up to the request log's limit)."""
         declared = _declared_length(scope)
         if declared is not None and declared > self.max_bytes:
             drain = declared <= self.max_bytes * _DRAIN_FACTOR
-            await self._refuse(scope, receive, send, drain=drain)
-            return
+            await self._refuse(scope, receive, send, drain=drain, kept=refused)
+            return None
+        message = await receive()
+        # the common case: the whole body (often none) in the first message
+        if (
+            message["type"] == "http.request"
+            and not message.get("more_body", False)
+            and len(first := message.get("body", b"")) <= self.max_bytes
+        ):
+            return bytes(first)
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
             if message["type"] == "http.disconnect":
-                return  # the client gave up before sending its body: there is no one to answer
+                if refused is not None:
+                    _keep(refused, b"".join(chunks))
+                return None  # the client gave up before sending its body: no one to answer
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
+                if refused is not None:
+                    _keep(refused, b"".join(chunks))
+                    _keep(refused, chunk)
                 more = bool(message.get("more_body", False))
-                await self._refuse(scope, receive, send, drain=more, drained=size)
-                return
+                await self._refuse(scope, receive, send, drain=more, drained=size, kept=refused)
+                return None
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # after the body: wait for the disconnect, as servers do
-
-        await self.app(with_body(scope, body), replay, send)
+            message = await receive()
+        return b"".join(chunks)
 
     async def _refuse(
-        self, scope: Scope, receive: Receive, send: Send, *, drain: bool, drained: int = 0
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        drain: bool,
+        drained: int = 0,
+        kept: bytearray | None = None,
     ) -> None:
         while drain and drained <= self.max_bytes * _DRAIN_FACTOR:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
+            if kept is not None:
+                _keep(kept, message.get("body", b""))
             drained += len(message.get("body", b""))
             drain = bool(message.get("more_body", False))
         response = self.too_large(Request(scope), self.max_bytes)

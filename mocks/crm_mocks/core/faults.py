@@ -122,11 +122,3 @@ class FaultMiddleware:
         }
         await send(start)
         raise ConnectionDropped("fault_drop_rate: connection cut on purpose")
-
-
-def fault_middleware(vendor: VendorMock) -> list[Any]:
-    """The middleware entry for `build_app` (none when no fault option is set)."""
-    from starlette.middleware import Middleware
-
-    faults = Faults(vendor.options)
-    return [Middleware(FaultMiddleware, vendor=vendor, faults=faults)] if faults.active else []

@@ -34,8 +34,13 @@ def json_response(
 ) -> Response:
     # ASCII escapes: a lone surrogate a client sent ("\ud8a8" is legal JSON syntax) comes back
     # exactly as sent instead of crashing the UTF-8 encoder. Compact like the vendors' servers.
-    text = json.dumps(body, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-    return Response(text, status, headers=dict(headers or {}), media_type="application/json")
+    text = _ENCODER.encode(body)
+    return Response(text, status, headers=headers or None, media_type="application/json")
+
+
+# what json.dumps(ensure_ascii=True, allow_nan=False, separators=(",", ":")) builds per call
+# (orjson was not taken: it writes UTF-8, not ASCII escapes, and refuses lone surrogates)
+_ENCODER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
 
 
 class _NotJsonConstant(ValueError):

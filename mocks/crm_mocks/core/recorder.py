@@ -1,28 +1,34 @@
 """Records the requests a mock receives, for tests that assert on what a client sent.
 
-Anything that can carry a credential is replaced by a marker before it is kept, so the control
-endpoint that lists recorded requests can never leak a token, password, cookie or key: the
-headers a vendor names, every header whose name says it holds one (Authorization,
+Anything that can carry a credential is replaced by a marker before a recorded request leaves
+the log, so the control endpoint that lists recorded requests can never leak a token, password,
+cookie or key: the headers a vendor names, every header whose name says it holds one (Authorization,
 Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, X-Auth-Token, X-...-Key, ...), and query
 parameters and JSON or form body fields named the same way (`access_token=`, `password`).
+
+The log keeps each request as the server handed it (raw header pairs, query bytes, the first
+64 KiB of the body) and redacts when it is read (`entries()`): redacting costs a JSON parse of
+the body and a name check per header, which on every request was most of the recorder's share
+of a request's CPU, while the log is read a few times per test. Raw entries never leave this
+module: `entries()` is the only way out, and `RequestLog` has no repr of its contents.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
-import time
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 REDACTED = "[redacted]"
 CONTROL_PREFIX = "/__mock__"
-_MAX_BODY = 64 * 1024
+MAX_RECORDED_BODY = 64 * 1024
 
 # A name is secret when one of its words (split at -, _, . and spaces) is one of these.
 _SECRET_WORDS = frozenset(
@@ -35,6 +41,7 @@ _SECRET_WORDS = frozenset(
 _WORD = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """Whether a header, parameter or field name says its value is a credential."""
     return any(word in _SECRET_WORDS for word in _WORD.split(name.lower()))
@@ -74,6 +81,16 @@ def redact_body(text: str, content_type: str) -> str:
     return text
 
 
+class _Raw(NamedTuple):
+    time: float
+    method: str
+    path: str
+    query: bytes
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    status: int | None
+
+
 class RequestLog:
     def __init__(
         self,
@@ -83,16 +100,36 @@ class RequestLog:
     ) -> None:
         self.secret_headers = frozenset(h.lower() for h in secret_headers)
         self.secret_body_paths = tuple(secret_body_paths)
-        self._entries: deque[dict[str, Any]] = deque(maxlen=maxlen)
+        self._entries: deque[_Raw] = deque(maxlen=maxlen)
         self._lock = threading.Lock()
 
-    def add(self, entry: dict[str, Any]) -> None:
+    def __repr__(self) -> str:
+        return f"<RequestLog of {len(self._entries)} requests>"
+
+    def record(
+        self,
+        started: float,
+        scope: Scope,
+        body: bytes,
+        status: int | None,
+    ) -> None:
+        """Keep one request as received; it is redacted when read (see the module docstring)."""
+        raw = _Raw(
+            started,
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b""),
+            scope.get("headers", []),
+            body[:MAX_RECORDED_BODY],
+            status,
+        )
         with self._lock:
-            self._entries.append(entry)
+            self._entries.append(raw)
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
-            return list(self._entries)
+            raw = list(self._entries)
+        return [self._redacted(r) for r in raw]
 
     def clear(self) -> None:
         with self._lock:
@@ -107,51 +144,20 @@ class RequestLog:
             out[name] = REDACTED if secret else value
         return out
 
-
-class RecordingMiddleware:
-    """ASGI middleware: one log entry per vendor API request (control endpoints excluded)."""
-
-    def __init__(self, app: ASGIApp, log: RequestLog) -> None:
-        self.app = app
-        self.log = log
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
-            await self.app(scope, receive, send)
-            return
-        body = bytearray()
-        status: list[int] = []
-
-        async def receive_and_keep() -> Message:
-            message = await receive()
-            if message["type"] == "http.request" and len(body) < _MAX_BODY:
-                body.extend(message.get("body", b"")[: _MAX_BODY - len(body)])
-            return message
-
-        async def send_and_note(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-            await send(message)
-
-        started = time.time()
-        try:
-            await self.app(scope, receive_and_keep, send_and_note)
-        finally:
-            headers = self.log.redact(scope.get("headers", []))
-            self.log.add(
-                {
-                    "time": started,
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "query": redact_query(scope.get("query_string", b"").decode("latin-1")),
-                    "headers": headers,
-                    "body": (
-                        REDACTED
-                        if body and scope["path"].startswith(self.log.secret_body_paths)
-                        else redact_body(
-                            body.decode("utf-8", "replace"), headers.get("content-type", "")
-                        )
-                    ),
-                    "status": status[0] if status else None,
-                }
-            )
+    def _redacted(self, raw: _Raw) -> dict[str, Any]:
+        headers = self.redact(raw.headers)
+        return {
+            "time": raw.time,
+            "method": raw.method,
+            "path": raw.path,
+            "query": redact_query(raw.query.decode("latin-1")),
+            "headers": headers,
+            "body": (
+                REDACTED
+                if raw.body and raw.path.startswith(self.secret_body_paths)
+                else redact_body(
+                    raw.body.decode("utf-8", "replace"), headers.get("content-type", "")
+                )
+            ),
+            "status": raw.status,
+        }

@@ -24,7 +24,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -85,6 +85,9 @@ _KIND = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 Operator = Literal["=", "!=", "<", "<=", ">", ">=", "like", "in", "contains"]
 
 
+_MAX_SHAPES = 4096
+
+
 @dataclass(frozen=True)
 class Filter:
     """One condition on a JSON field. `contains` matches a member of a JSON array field."""
@@ -138,6 +141,15 @@ def _kind(kind: str) -> str:
     return f"'{kind}'"
 
 
+def _record(data: str) -> Record:
+    """A stored record: always a JSON object, parsed into a new dict (no copy needed)."""
+    record: Record = _DECODE(data)
+    return record
+
+
+_DECODE = json.JSONDecoder().decode
+
+
 def _expr(path: str) -> str:
     if path == "id":
         return "id"
@@ -168,6 +180,9 @@ class Store:
         self._by_kind: dict[str, list[tuple[str, ...]]] = {}  # kind -> its indexes' paths
         # (kind, path) pairs whose array members are indexed in `members`
         self._members: set[tuple[str, str]] = set()
+        # SQL of queries made of plain filters, by their shape (see _select); the index lists
+        # above decide that SQL, so changing them empties this
+        self._sql_by_shape: dict[Hashable, str] = {}
 
     # -- transactions -----------------------------------------------------------------------
 
@@ -211,6 +226,7 @@ class Store:
                 # it serves `ORDER BY <field>, id` without a sort
                 f"CREATE INDEX IF NOT EXISTS {name} ON records(kind, account, {cols}) WHERE {where}"
             )
+            self._sql_by_shape.clear()
             self._indexes.append((kind, tuple(paths)))
             known = self._by_kind.setdefault(kind, [])
             if tuple(paths) not in known:
@@ -257,6 +273,7 @@ class Store:
                     f"FROM records AS r, json_each(r.data, '$.{path}') AS j WHERE r.kind = {lit}",
                     (path,),
                 )
+            self._sql_by_shape.clear()
             self._members.add((kind, path))
 
     # -- sequences --------------------------------------------------------------------------
@@ -323,7 +340,7 @@ class Store:
                 "SELECT data FROM records WHERE account=? AND kind=? AND id=?",
                 (account, kind, record_id),
             ).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else _record(row[0])
 
     def put(self, account: str, kind: str, record: Record) -> Record:
         """Replace a stored record (its `id` says which)."""
@@ -405,9 +422,54 @@ class Store:
         sql, args = self._select(account, kind, filters, order, limit, offset, index)
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
-        return [dict(json.loads(r[0])) for r in rows]
+        return [_record(r[0]) for r in rows]
 
     def _select(
+        self,
+        account: str,
+        kind: str,
+        filters: Sequence[Condition],
+        order: Sequence[Order],
+        limit: int | None,
+        offset: int,
+        index: Sequence[str] | None = None,
+    ) -> tuple[str, list[Any]]:
+        # A query of plain filters (no or/not groups, no `in` lists) has SQL that depends only
+        # on its shape; building it took about as long as SQLite took to answer a look-up, so
+        # it is built once per shape and only the arguments are gathered per call.
+        plain = [f for f in filters if isinstance(f, Filter) and f.op != "in"]
+        if len(plain) == len(filters):
+            shape = (
+                kind,
+                tuple((f.path, f.op, f.value is None) for f in plain),
+                tuple(order),
+                limit is None,
+                None if index is None else tuple(index),
+            )
+            sql = self._sql_by_shape.get(shape)
+            if sql is None:
+                sql, args = self._build_select(account, kind, filters, order, limit, offset, index)
+                if len(self._sql_by_shape) >= _MAX_SHAPES:  # paths can come from requests
+                    self._sql_by_shape.clear()
+                self._sql_by_shape[shape] = sql
+                return sql, args
+            args = [account]
+            for f in plain:
+                args.extend(self._plain_args(account, kind, f))
+            if limit is not None:
+                args += [limit, offset]
+            return sql, args
+        return self._build_select(account, kind, filters, order, limit, offset, index)
+
+    def _plain_args(self, account: str, kind: str, f: Filter) -> list[Any]:
+        """The arguments `_clause` gives a plain filter (other than `in`)."""
+        if f.op == "contains" and (kind, f.path) in self._members:
+            return [account, kind, f.path, f.value]
+        if f.value is None and f.op in ("=", "!="):
+            return []
+        return [f.value]
+
+    def _build_select(
         self,
         account: str,
         kind: str,

@@ -9,6 +9,7 @@ cascades) lives in hooks.py.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,7 +109,7 @@ class Resource:
     def path(self) -> str:
         return self.name
 
-    @property
+    @functools.cached_property  # read for every record presented: 100 times per page
     def private(self) -> tuple[str, ...]:
         """Keys a client never sees: hidden ones, the scope, internal `_` helpers."""
         return (*self.hidden, *self.scope, *(k for k in self.template if k.startswith("_")))

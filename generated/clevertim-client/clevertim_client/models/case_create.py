@@ -110,8 +110,6 @@ class CaseCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_field_values import CustomFieldValues  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -166,3 +164,7 @@ class CaseCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.custom_field_values import CustomFieldValues  # noqa: E402

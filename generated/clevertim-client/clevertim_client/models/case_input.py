@@ -108,8 +108,6 @@ class CaseInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_field_values import CustomFieldValues  # noqa: PLC0415
-
         d = dict(src_dict)
         is_private = d.pop("is_private", UNSET)
 
@@ -164,3 +162,7 @@ class CaseInput:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.custom_field_values import CustomFieldValues  # noqa: E402

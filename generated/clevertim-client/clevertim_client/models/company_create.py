@@ -175,10 +175,6 @@ class CompanyCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_field_values import CustomFieldValues  # noqa: PLC0415
-        from ..models.phone import Phone  # noqa: PLC0415
-        from ..models.social_media_id import SocialMediaId  # noqa: PLC0415
-
         d = dict(src_dict)
         cn = d.pop("cn")
 
@@ -276,3 +272,9 @@ class CompanyCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.custom_field_values import CustomFieldValues  # noqa: E402
+from ..models.phone import Phone  # noqa: E402
+from ..models.social_media_id import SocialMediaId  # noqa: E402

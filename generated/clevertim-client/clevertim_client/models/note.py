@@ -193,8 +193,6 @@ class Note:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.note_email import NoteEmail  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -302,3 +300,7 @@ class Note:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.note_email import NoteEmail  # noqa: E402

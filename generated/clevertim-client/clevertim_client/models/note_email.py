@@ -78,8 +78,6 @@ class NoteEmail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.email_recipient import EmailRecipient  # noqa: PLC0415
-
         d = dict(src_dict)
         f = d.pop("f", UNSET)
 
@@ -138,3 +136,7 @@ class NoteEmail:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.email_recipient import EmailRecipient  # noqa: E402

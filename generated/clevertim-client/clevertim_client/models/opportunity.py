@@ -192,8 +192,6 @@ class Opportunity:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_field_values import CustomFieldValues  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -291,3 +289,7 @@ class Opportunity:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.custom_field_values import CustomFieldValues  # noqa: E402

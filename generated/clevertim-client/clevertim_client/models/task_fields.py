@@ -124,9 +124,6 @@ class TaskFields:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.task_date import TaskDate  # noqa: PLC0415
-        from ..models.task_recurrence_options import TaskRecurrenceOptions  # noqa: PLC0415
-
         d = dict(src_dict)
         is_private = d.pop("is_private", UNSET)
 
@@ -205,3 +202,8 @@ class TaskFields:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.task_date import TaskDate  # noqa: E402
+from ..models.task_recurrence_options import TaskRecurrenceOptions  # noqa: E402

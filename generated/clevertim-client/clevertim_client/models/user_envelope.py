@@ -48,8 +48,6 @@ class UserEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.user import User  # noqa: PLC0415
-
         d = dict(src_dict)
         status = cast(Literal["OK"], d.pop("status"))
         if status != "OK":
@@ -85,3 +83,7 @@ class UserEnvelope:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.user import User  # noqa: E402

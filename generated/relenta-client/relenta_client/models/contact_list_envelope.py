@@ -53,8 +53,6 @@ class ContactListEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact import Contact  # noqa: PLC0415
-
         d = dict(src_dict)
         status = d.pop("status")
 
@@ -93,3 +91,7 @@ class ContactListEnvelope:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.contact import Contact  # noqa: E402

@@ -50,8 +50,6 @@ class SaveEnvelope:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.save_result import SaveResult  # noqa: PLC0415
-
         d = dict(src_dict)
         status = d.pop("status")
 
@@ -85,3 +83,7 @@ class SaveEnvelope:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.save_result import SaveResult  # noqa: E402

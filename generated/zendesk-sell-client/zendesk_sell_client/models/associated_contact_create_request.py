@@ -51,9 +51,6 @@ class AssociatedContactCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.associated_contact_create import AssociatedContactCreate  # noqa: PLC0415
-        from ..models.associated_contact_request_meta import AssociatedContactRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = AssociatedContactCreate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class AssociatedContactCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.associated_contact_create import AssociatedContactCreate  # noqa: E402
+from ..models.associated_contact_request_meta import AssociatedContactRequestMeta  # noqa: E402

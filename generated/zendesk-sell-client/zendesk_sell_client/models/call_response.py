@@ -50,9 +50,6 @@ class CallResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.call import Call  # noqa: PLC0415
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = Call.from_dict(d.pop("data"))
 
@@ -81,3 +78,8 @@ class CallResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.call import Call  # noqa: E402
+from ..models.resource_meta import ResourceMeta  # noqa: E402

@@ -52,9 +52,6 @@ class CallWriteRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.call_request_meta import CallRequestMeta  # noqa: PLC0415
-        from ..models.call_write import CallWrite  # noqa: PLC0415
-
         d = dict(src_dict)
         data = CallWrite.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class CallWriteRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.call_request_meta import CallRequestMeta  # noqa: E402
+from ..models.call_write import CallWrite  # noqa: E402

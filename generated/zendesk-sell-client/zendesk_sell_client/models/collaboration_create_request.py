@@ -51,9 +51,6 @@ class CollaborationCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.collaboration_create import CollaborationCreate  # noqa: PLC0415
-        from ..models.collaboration_request_meta import CollaborationRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = CollaborationCreate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class CollaborationCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.collaboration_create import CollaborationCreate  # noqa: E402
+from ..models.collaboration_request_meta import CollaborationRequestMeta  # noqa: E402

@@ -50,9 +50,6 @@ class CollaborationResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.collaboration import Collaboration  # noqa: PLC0415
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = Collaboration.from_dict(d.pop("data"))
 
@@ -81,3 +78,8 @@ class CollaborationResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.collaboration import Collaboration  # noqa: E402
+from ..models.resource_meta import ResourceMeta  # noqa: E402

@@ -58,8 +58,6 @@ class CollectionMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.collection_links import CollectionLinks  # noqa: PLC0415
-
         d = dict(src_dict)
         type_ = d.pop("type")
 
@@ -96,3 +94,7 @@ class CollectionMeta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.collection_links import CollectionLinks  # noqa: E402

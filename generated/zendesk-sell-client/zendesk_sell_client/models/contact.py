@@ -329,9 +329,6 @@ class Contact:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-        from ..models.custom_fields import CustomFields  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -514,3 +511,8 @@ class Contact:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.address import Address  # noqa: E402
+from ..models.custom_fields import CustomFields  # noqa: E402

@@ -260,9 +260,6 @@ class ContactCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-        from ..models.custom_fields import CustomFields  # noqa: PLC0415
-
         d = dict(src_dict)
         is_organization = d.pop("is_organization", UNSET)
 
@@ -370,3 +367,8 @@ class ContactCreate:
         )
 
         return contact_create
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.address import Address  # noqa: E402
+from ..models.custom_fields import CustomFields  # noqa: E402

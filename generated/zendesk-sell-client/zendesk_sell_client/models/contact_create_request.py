@@ -53,9 +53,6 @@ class ContactCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact_create import ContactCreate  # noqa: PLC0415
-        from ..models.contact_request_meta import ContactRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = ContactCreate.from_dict(d.pop("data"))
 
@@ -89,3 +86,8 @@ class ContactCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.contact_create import ContactCreate  # noqa: E402
+from ..models.contact_request_meta import ContactRequestMeta  # noqa: E402

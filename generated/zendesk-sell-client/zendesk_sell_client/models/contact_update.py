@@ -253,9 +253,6 @@ class ContactUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-        from ..models.custom_fields import CustomFields  # noqa: PLC0415
-
         d = dict(src_dict)
         owner_id = d.pop("owner_id", UNSET)
 
@@ -360,3 +357,8 @@ class ContactUpdate:
         )
 
         return contact_update
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.address import Address  # noqa: E402
+from ..models.custom_fields import CustomFields  # noqa: E402

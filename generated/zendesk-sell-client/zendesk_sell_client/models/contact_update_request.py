@@ -52,9 +52,6 @@ class ContactUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.contact_request_meta import ContactRequestMeta  # noqa: PLC0415
-        from ..models.contact_update import ContactUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = ContactUpdate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class ContactUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.contact_request_meta import ContactRequestMeta  # noqa: E402
+from ..models.contact_update import ContactUpdate  # noqa: E402

@@ -89,8 +89,6 @@ class CustomField:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_field_choice import CustomFieldChoice  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -148,3 +146,7 @@ class CustomField:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.custom_field_choice import CustomFieldChoice  # noqa: E402

@@ -44,8 +44,6 @@ class CustomFields:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-
         d = dict(src_dict)
         custom_fields = cls()
 
@@ -93,3 +91,7 @@ class CustomFields:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.address import Address  # noqa: E402

@@ -265,9 +265,6 @@ class Deal:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_fields import CustomFields  # noqa: PLC0415
-        from ..models.embedded_associated_contacts import EmbeddedAssociatedContacts  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -463,3 +460,8 @@ class Deal:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.custom_fields import CustomFields  # noqa: E402
+from ..models.embedded_associated_contacts import EmbeddedAssociatedContacts  # noqa: E402

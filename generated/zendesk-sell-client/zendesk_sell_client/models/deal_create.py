@@ -186,8 +186,6 @@ class DealCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_fields import CustomFields  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -299,3 +297,7 @@ class DealCreate:
         )
 
         return deal_create
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.custom_fields import CustomFields  # noqa: E402

@@ -52,9 +52,6 @@ class DealCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.deal_create import DealCreate  # noqa: PLC0415
-        from ..models.deal_request_meta import DealRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = DealCreate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class DealCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.deal_create import DealCreate  # noqa: E402
+from ..models.deal_request_meta import DealRequestMeta  # noqa: E402

@@ -180,8 +180,6 @@ class DealUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_fields import CustomFields  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -293,3 +291,7 @@ class DealUpdate:
         )
 
         return deal_update
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.custom_fields import CustomFields  # noqa: E402

@@ -51,9 +51,6 @@ class DealUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.deal_request_meta import DealRequestMeta  # noqa: PLC0415
-        from ..models.deal_update import DealUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = DealUpdate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class DealUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.deal_request_meta import DealRequestMeta  # noqa: E402
+from ..models.deal_update import DealUpdate  # noqa: E402

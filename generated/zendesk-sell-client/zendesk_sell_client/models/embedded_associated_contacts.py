@@ -54,9 +54,6 @@ class EmbeddedAssociatedContacts:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.associated_contact_response import AssociatedContactResponse  # noqa: PLC0415
-        from ..models.collection_meta import CollectionMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         _items = d.pop("items", UNSET)
         items: list[AssociatedContactResponse] | Unset = UNSET
@@ -97,3 +94,8 @@ class EmbeddedAssociatedContacts:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.associated_contact_response import AssociatedContactResponse  # noqa: E402
+from ..models.collection_meta import CollectionMeta  # noqa: E402

@@ -50,9 +50,6 @@ class ErrorItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
-        from ..models.error_item_meta import ErrorItemMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         error = ErrorDetail.from_dict(d.pop("error"))
 
@@ -86,3 +83,8 @@ class ErrorItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.error_detail import ErrorDetail  # noqa: E402
+from ..models.error_item_meta import ErrorItemMeta  # noqa: E402

@@ -62,8 +62,6 @@ class ErrorMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_links import ErrorLinks  # noqa: PLC0415
-
         d = dict(src_dict)
         http_status = d.pop("http_status")
 
@@ -103,3 +101,7 @@ class ErrorMeta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.error_links import ErrorLinks  # noqa: E402

@@ -52,9 +52,6 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_item import ErrorItem  # noqa: PLC0415
-        from ..models.error_meta import ErrorMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         errors = []
         _errors = d.pop("errors")
@@ -88,3 +85,8 @@ class ErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.error_item import ErrorItem  # noqa: E402
+from ..models.error_meta import ErrorMeta  # noqa: E402

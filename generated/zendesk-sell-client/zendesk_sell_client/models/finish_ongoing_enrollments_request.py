@@ -53,9 +53,6 @@ class FinishOngoingEnrollmentsRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.finish_ongoing_enrollments import FinishOngoingEnrollments  # noqa: PLC0415
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = FinishOngoingEnrollments.from_dict(d.pop("data"))
 
@@ -89,3 +86,8 @@ class FinishOngoingEnrollmentsRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.finish_ongoing_enrollments import FinishOngoingEnrollments  # noqa: E402
+from ..models.request_meta import RequestMeta  # noqa: E402

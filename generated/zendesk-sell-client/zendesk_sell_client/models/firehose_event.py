@@ -47,9 +47,6 @@ class FirehoseEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.firehose_event_data import FirehoseEventData  # noqa: PLC0415
-        from ..models.firehose_event_meta import FirehoseEventMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = FirehoseEventData.from_dict(d.pop("data"))
 
@@ -78,3 +75,8 @@ class FirehoseEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.firehose_event_data import FirehoseEventData  # noqa: E402
+from ..models.firehose_event_meta import FirehoseEventMeta  # noqa: E402

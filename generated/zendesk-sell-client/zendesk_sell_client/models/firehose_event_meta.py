@@ -81,8 +81,6 @@ class FirehoseEventMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.firehose_event_meta_previous import FirehoseEventMetaPrevious  # noqa: PLC0415
-
         d = dict(src_dict)
         event_type = check_firehose_event_meta_event_type(d.pop("event_type"))
 
@@ -136,3 +134,7 @@ class FirehoseEventMeta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.firehose_event_meta_previous import FirehoseEventMetaPrevious  # noqa: E402

@@ -49,9 +49,6 @@ class FirehosePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.firehose_event import FirehoseEvent  # noqa: PLC0415
-        from ..models.firehose_page_meta import FirehosePageMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -85,3 +82,8 @@ class FirehosePage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.firehose_event import FirehoseEvent  # noqa: E402
+from ..models.firehose_page_meta import FirehosePageMeta  # noqa: E402

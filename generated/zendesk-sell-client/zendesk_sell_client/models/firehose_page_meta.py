@@ -54,8 +54,6 @@ class FirehosePageMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.firehose_page_meta_links import FirehosePageMetaLinks  # noqa: PLC0415
-
         d = dict(src_dict)
         position = d.pop("position")
 
@@ -92,3 +90,7 @@ class FirehosePageMeta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.firehose_page_meta_links import FirehosePageMetaLinks  # noqa: E402

@@ -284,9 +284,6 @@ class Lead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-        from ..models.custom_fields import CustomFields  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -417,3 +414,8 @@ class Lead:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.address import Address  # noqa: E402
+from ..models.custom_fields import CustomFields  # noqa: E402

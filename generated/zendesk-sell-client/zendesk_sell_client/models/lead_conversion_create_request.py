@@ -53,9 +53,6 @@ class LeadConversionCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_conversion_create import LeadConversionCreate  # noqa: PLC0415
-        from ..models.lead_conversion_request_meta import LeadConversionRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = LeadConversionCreate.from_dict(d.pop("data"))
 
@@ -89,3 +86,8 @@ class LeadConversionCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.lead_conversion_create import LeadConversionCreate  # noqa: E402
+from ..models.lead_conversion_request_meta import LeadConversionRequestMeta  # noqa: E402

@@ -52,9 +52,6 @@ class LeadConversionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_conversion import LeadConversion  # noqa: PLC0415
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = LeadConversion.from_dict(d.pop("data"))
 
@@ -83,3 +80,8 @@ class LeadConversionResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.lead_conversion import LeadConversion  # noqa: E402
+from ..models.resource_meta import ResourceMeta  # noqa: E402

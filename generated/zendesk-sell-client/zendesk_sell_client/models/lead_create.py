@@ -231,9 +231,6 @@ class LeadCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address import Address  # noqa: PLC0415
-        from ..models.custom_fields import CustomFields  # noqa: PLC0415
-
         d = dict(src_dict)
         owner_id = d.pop("owner_id", UNSET)
 
@@ -322,3 +319,8 @@ class LeadCreate:
         )
 
         return lead_create
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.address import Address  # noqa: E402
+from ..models.custom_fields import CustomFields  # noqa: E402

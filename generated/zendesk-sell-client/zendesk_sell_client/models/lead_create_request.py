@@ -52,9 +52,6 @@ class LeadCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_create import LeadCreate  # noqa: PLC0415
-        from ..models.lead_request_meta import LeadRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = LeadCreate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class LeadCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.lead_create import LeadCreate  # noqa: E402
+from ..models.lead_request_meta import LeadRequestMeta  # noqa: E402

@@ -50,9 +50,6 @@ class LeadSourceCollection:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.collection_meta import CollectionMeta  # noqa: PLC0415
-        from ..models.lead_source_response import LeadSourceResponse  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -86,3 +83,8 @@ class LeadSourceCollection:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.collection_meta import CollectionMeta  # noqa: E402
+from ..models.lead_source_response import LeadSourceResponse  # noqa: E402

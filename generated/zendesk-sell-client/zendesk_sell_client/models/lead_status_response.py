@@ -48,9 +48,6 @@ class LeadStatusResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_status import LeadStatus  # noqa: PLC0415
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = LeadStatus.from_dict(d.pop("data"))
 
@@ -79,3 +76,8 @@ class LeadStatusResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.lead_status import LeadStatus  # noqa: E402
+from ..models.resource_meta import ResourceMeta  # noqa: E402

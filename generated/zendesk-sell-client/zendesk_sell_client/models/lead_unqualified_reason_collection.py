@@ -50,9 +50,6 @@ class LeadUnqualifiedReasonCollection:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.collection_meta import CollectionMeta  # noqa: PLC0415
-        from ..models.lead_unqualified_reason_response import LeadUnqualifiedReasonResponse  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -86,3 +83,8 @@ class LeadUnqualifiedReasonCollection:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.collection_meta import CollectionMeta  # noqa: E402
+from ..models.lead_unqualified_reason_response import LeadUnqualifiedReasonResponse  # noqa: E402

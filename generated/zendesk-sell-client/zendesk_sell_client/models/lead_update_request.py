@@ -51,9 +51,6 @@ class LeadUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_request_meta import LeadRequestMeta  # noqa: PLC0415
-        from ..models.lead_update import LeadUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = LeadUpdate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class LeadUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.lead_request_meta import LeadRequestMeta  # noqa: E402
+from ..models.lead_update import LeadUpdate  # noqa: E402

@@ -52,9 +52,6 @@ class LineItemCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.line_item_create import LineItemCreate  # noqa: PLC0415
-        from ..models.line_item_request_meta import LineItemRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = LineItemCreate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class LineItemCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.line_item_create import LineItemCreate  # noqa: E402
+from ..models.line_item_request_meta import LineItemRequestMeta  # noqa: E402

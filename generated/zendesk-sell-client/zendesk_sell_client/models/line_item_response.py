@@ -49,9 +49,6 @@ class LineItemResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.line_item import LineItem  # noqa: PLC0415
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = LineItem.from_dict(d.pop("data"))
 
@@ -80,3 +77,8 @@ class LineItemResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.line_item import LineItem  # noqa: E402
+from ..models.resource_meta import ResourceMeta  # noqa: E402

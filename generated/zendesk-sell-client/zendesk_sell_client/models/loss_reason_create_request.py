@@ -51,9 +51,6 @@ class LossReasonCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.loss_reason_request_meta import LossReasonRequestMeta  # noqa: PLC0415
-        from ..models.reason_write import ReasonWrite  # noqa: PLC0415
-
         d = dict(src_dict)
         data = ReasonWrite.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class LossReasonCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.loss_reason_request_meta import LossReasonRequestMeta  # noqa: E402
+from ..models.reason_write import ReasonWrite  # noqa: E402

@@ -48,9 +48,6 @@ class LossReasonResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.reason import Reason  # noqa: PLC0415
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = Reason.from_dict(d.pop("data"))
 
@@ -79,3 +76,8 @@ class LossReasonResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.reason import Reason  # noqa: E402
+from ..models.resource_meta import ResourceMeta  # noqa: E402

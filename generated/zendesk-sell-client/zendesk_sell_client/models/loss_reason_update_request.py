@@ -52,9 +52,6 @@ class LossReasonUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.loss_reason_request_meta import LossReasonRequestMeta  # noqa: PLC0415
-        from ..models.reason_update import ReasonUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = ReasonUpdate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class LossReasonUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.loss_reason_request_meta import LossReasonRequestMeta  # noqa: E402
+from ..models.reason_update import ReasonUpdate  # noqa: E402

@@ -52,9 +52,6 @@ class NoteCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.note_create import NoteCreate  # noqa: PLC0415
-        from ..models.note_request_meta import NoteRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = NoteCreate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class NoteCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.note_create import NoteCreate  # noqa: E402
+from ..models.note_request_meta import NoteRequestMeta  # noqa: E402

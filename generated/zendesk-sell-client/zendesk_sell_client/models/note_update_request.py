@@ -51,9 +51,6 @@ class NoteUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.note_request_meta import NoteRequestMeta  # noqa: PLC0415
-        from ..models.note_update import NoteUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = NoteUpdate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class NoteUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.note_request_meta import NoteRequestMeta  # noqa: E402
+from ..models.note_update import NoteUpdate  # noqa: E402

@@ -51,9 +51,6 @@ class OrderCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.order_create import OrderCreate  # noqa: PLC0415
-        from ..models.order_request_meta import OrderRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = OrderCreate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class OrderCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.order_create import OrderCreate  # noqa: E402
+from ..models.order_request_meta import OrderRequestMeta  # noqa: E402

@@ -147,8 +147,6 @@ class Product:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.price import Price  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -227,3 +225,7 @@ class Product:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.price import Price  # noqa: E402

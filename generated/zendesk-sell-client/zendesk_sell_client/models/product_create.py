@@ -119,8 +119,6 @@ class ProductCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.price_input import PriceInput  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -160,3 +158,7 @@ class ProductCreate:
         )
 
         return product_create
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.price_input import PriceInput  # noqa: E402

@@ -52,9 +52,6 @@ class ProductCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.product_create import ProductCreate  # noqa: PLC0415
-        from ..models.product_request_meta import ProductRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = ProductCreate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class ProductCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.product_create import ProductCreate  # noqa: E402
+from ..models.product_request_meta import ProductRequestMeta  # noqa: E402

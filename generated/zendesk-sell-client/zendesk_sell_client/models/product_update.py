@@ -114,8 +114,6 @@ class ProductUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.price_input import PriceInput  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -155,3 +153,7 @@ class ProductUpdate:
         )
 
         return product_update
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.price_input import PriceInput  # noqa: E402

@@ -51,9 +51,6 @@ class ProductUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.product_request_meta import ProductRequestMeta  # noqa: PLC0415
-        from ..models.product_update import ProductUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = ProductUpdate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class ProductUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.product_request_meta import ProductRequestMeta  # noqa: E402
+from ..models.product_update import ProductUpdate  # noqa: E402

@@ -50,8 +50,6 @@ class SearchAggregation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_attribute_ref import SearchAttributeRef  # noqa: PLC0415
-
         d = dict(src_dict)
         attribute = SearchAttributeRef.from_dict(d.pop("attribute"))
 
@@ -63,3 +61,7 @@ class SearchAggregation:
         )
 
         return search_aggregation
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_attribute_ref import SearchAttributeRef  # noqa: E402

@@ -65,13 +65,6 @@ class SearchCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_any import SearchAny  # noqa: PLC0415
-        from ..models.search_attribute_ref import SearchAttributeRef  # noqa: PLC0415
-        from ..models.search_eq import SearchEq  # noqa: PLC0415
-        from ..models.search_is_null import SearchIsNull  # noqa: PLC0415
-        from ..models.search_range_parameter import SearchRangeParameter  # noqa: PLC0415
-        from ..models.search_starts_with import SearchStartsWith  # noqa: PLC0415
-
         d = dict(src_dict)
         attribute = SearchAttributeRef.from_dict(d.pop("attribute"))
 
@@ -124,3 +117,12 @@ class SearchCondition:
         )
 
         return search_condition
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_any import SearchAny  # noqa: E402
+from ..models.search_attribute_ref import SearchAttributeRef  # noqa: E402
+from ..models.search_eq import SearchEq  # noqa: E402
+from ..models.search_is_null import SearchIsNull  # noqa: E402
+from ..models.search_range_parameter import SearchRangeParameter  # noqa: E402
+from ..models.search_starts_with import SearchStartsWith  # noqa: E402

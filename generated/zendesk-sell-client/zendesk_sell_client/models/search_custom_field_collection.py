@@ -54,9 +54,6 @@ class SearchCustomFieldCollection:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.collection_meta import CollectionMeta  # noqa: PLC0415
-        from ..models.search_custom_field_collection_items_item import SearchCustomFieldCollectionItemsItem  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -95,3 +92,8 @@ class SearchCustomFieldCollection:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.collection_meta import CollectionMeta  # noqa: E402
+from ..models.search_custom_field_collection_items_item import SearchCustomFieldCollectionItemsItem  # noqa: E402

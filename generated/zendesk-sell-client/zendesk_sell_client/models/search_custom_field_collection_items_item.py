@@ -52,9 +52,6 @@ class SearchCustomFieldCollectionItemsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-        from ..models.search_custom_field import SearchCustomField  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SearchCustomField.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class SearchCustomFieldCollectionItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.resource_meta import ResourceMeta  # noqa: E402
+from ..models.search_custom_field import SearchCustomField  # noqa: E402

@@ -55,10 +55,6 @@ class SearchFilterAnd:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_filter_leaf import SearchFilterLeaf  # noqa: PLC0415
-        from ..models.search_filter_not import SearchFilterNot  # noqa: PLC0415
-        from ..models.search_filter_or import SearchFilterOr  # noqa: PLC0415
-
         d = dict(src_dict)
         and_ = []
         _and_ = d.pop("and")
@@ -104,3 +100,9 @@ class SearchFilterAnd:
         )
 
         return search_filter_and
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_filter_leaf import SearchFilterLeaf  # noqa: E402
+from ..models.search_filter_not import SearchFilterNot  # noqa: E402
+from ..models.search_filter_or import SearchFilterOr  # noqa: E402

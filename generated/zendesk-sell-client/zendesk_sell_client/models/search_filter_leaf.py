@@ -38,8 +38,6 @@ class SearchFilterLeaf:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_condition import SearchCondition  # noqa: PLC0415
-
         d = dict(src_dict)
         filter_ = SearchCondition.from_dict(d.pop("filter"))
 
@@ -48,3 +46,7 @@ class SearchFilterLeaf:
         )
 
         return search_filter_leaf
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_condition import SearchCondition  # noqa: E402

@@ -52,10 +52,6 @@ class SearchFilterNot:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_filter_and import SearchFilterAnd  # noqa: PLC0415
-        from ..models.search_filter_leaf import SearchFilterLeaf  # noqa: PLC0415
-        from ..models.search_filter_or import SearchFilterOr  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_not_(data: object) -> SearchFilterAnd | SearchFilterLeaf | SearchFilterNot | SearchFilterOr:
@@ -96,3 +92,9 @@ class SearchFilterNot:
         )
 
         return search_filter_not
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_filter_and import SearchFilterAnd  # noqa: E402
+from ..models.search_filter_leaf import SearchFilterLeaf  # noqa: E402
+from ..models.search_filter_or import SearchFilterOr  # noqa: E402

@@ -55,10 +55,6 @@ class SearchFilterOr:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_filter_and import SearchFilterAnd  # noqa: PLC0415
-        from ..models.search_filter_leaf import SearchFilterLeaf  # noqa: PLC0415
-        from ..models.search_filter_not import SearchFilterNot  # noqa: PLC0415
-
         d = dict(src_dict)
         or_ = []
         _or_ = d.pop("or")
@@ -104,3 +100,9 @@ class SearchFilterOr:
         )
 
         return search_filter_or
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_filter_and import SearchFilterAnd  # noqa: E402
+from ..models.search_filter_leaf import SearchFilterLeaf  # noqa: E402
+from ..models.search_filter_not import SearchFilterNot  # noqa: E402

@@ -49,9 +49,6 @@ class SearchHit:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-        from ..models.search_hit_data import SearchHitData  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SearchHitData.from_dict(d.pop("data"))
 
@@ -80,3 +77,8 @@ class SearchHit:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.resource_meta import ResourceMeta  # noqa: E402
+from ..models.search_hit_data import SearchHitData  # noqa: E402

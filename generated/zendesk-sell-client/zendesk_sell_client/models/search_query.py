@@ -82,13 +82,6 @@ class SearchQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_attribute_ref import SearchAttributeRef  # noqa: PLC0415
-        from ..models.search_filter_and import SearchFilterAnd  # noqa: PLC0415
-        from ..models.search_filter_leaf import SearchFilterLeaf  # noqa: PLC0415
-        from ..models.search_filter_not import SearchFilterNot  # noqa: PLC0415
-        from ..models.search_filter_or import SearchFilterOr  # noqa: PLC0415
-        from ..models.search_sort import SearchSort  # noqa: PLC0415
-
         d = dict(src_dict)
         _projection = d.pop("projection", UNSET)
         projection: list[SearchAttributeRef] | Unset = UNSET
@@ -152,3 +145,12 @@ class SearchQuery:
         )
 
         return search_query
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_attribute_ref import SearchAttributeRef  # noqa: E402
+from ..models.search_filter_and import SearchFilterAnd  # noqa: E402
+from ..models.search_filter_leaf import SearchFilterLeaf  # noqa: E402
+from ..models.search_filter_not import SearchFilterNot  # noqa: E402
+from ..models.search_filter_or import SearchFilterOr  # noqa: E402
+from ..models.search_sort import SearchSort  # noqa: E402

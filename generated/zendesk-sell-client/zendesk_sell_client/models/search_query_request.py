@@ -86,9 +86,6 @@ class SearchQueryRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_aggregation import SearchAggregation  # noqa: PLC0415
-        from ..models.search_query import SearchQuery  # noqa: PLC0415
-
         d = dict(src_dict)
         _query = d.pop("query", UNSET)
         query: SearchQuery | Unset
@@ -127,3 +124,8 @@ class SearchQueryRequest:
         )
 
         return search_query_request
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_aggregation import SearchAggregation  # noqa: E402
+from ..models.search_query import SearchQuery  # noqa: E402

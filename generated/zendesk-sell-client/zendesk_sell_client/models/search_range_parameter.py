@@ -38,8 +38,6 @@ class SearchRangeParameter:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_range import SearchRange  # noqa: PLC0415
-
         d = dict(src_dict)
         range_ = SearchRange.from_dict(d.pop("range"))
 
@@ -48,3 +46,7 @@ class SearchRangeParameter:
         )
 
         return search_range_parameter
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_range import SearchRange  # noqa: E402

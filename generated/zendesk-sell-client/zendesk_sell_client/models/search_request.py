@@ -45,8 +45,6 @@ class SearchRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_request_item import SearchRequestItem  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -60,3 +58,7 @@ class SearchRequest:
         )
 
         return search_request
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_request_item import SearchRequestItem  # noqa: E402

@@ -40,8 +40,6 @@ class SearchRequestItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_query_request import SearchQueryRequest  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SearchQueryRequest.from_dict(d.pop("data"))
 
@@ -50,3 +48,7 @@ class SearchRequestItem:
         )
 
         return search_request_item
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_query_request import SearchQueryRequest  # noqa: E402

@@ -54,9 +54,6 @@ class SearchResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_hit import SearchHit  # noqa: PLC0415
-        from ..models.search_result_meta import SearchResultMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         successful = d.pop("successful")
 
@@ -93,3 +90,8 @@ class SearchResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_hit import SearchHit  # noqa: E402
+from ..models.search_result_meta import SearchResultMeta  # noqa: E402

@@ -83,10 +83,6 @@ class SearchResultMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_result_meta_aggregations import SearchResultMetaAggregations  # noqa: PLC0415
-        from ..models.search_result_meta_links import SearchResultMetaLinks  # noqa: PLC0415
-        from ..models.search_result_meta_suggestions import SearchResultMetaSuggestions  # noqa: PLC0415
-
         d = dict(src_dict)
         type_ = d.pop("type")
 
@@ -145,3 +141,9 @@ class SearchResultMeta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_result_meta_aggregations import SearchResultMetaAggregations  # noqa: E402
+from ..models.search_result_meta_links import SearchResultMetaLinks  # noqa: E402
+from ..models.search_result_meta_suggestions import SearchResultMetaSuggestions  # noqa: E402

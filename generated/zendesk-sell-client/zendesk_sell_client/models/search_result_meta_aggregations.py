@@ -37,10 +37,6 @@ class SearchResultMetaAggregations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_result_meta_aggregations_additional_property import (
-            SearchResultMetaAggregationsAdditionalProperty,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         search_result_meta_aggregations = cls()
 
@@ -68,3 +64,7 @@ class SearchResultMetaAggregations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_result_meta_aggregations_additional_property import SearchResultMetaAggregationsAdditionalProperty  # noqa: E402

@@ -51,8 +51,6 @@ class SearchSort:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_attribute_ref import SearchAttributeRef  # noqa: PLC0415
-
         d = dict(src_dict)
         attribute = SearchAttributeRef.from_dict(d.pop("attribute"))
 
@@ -69,3 +67,7 @@ class SearchSort:
         )
 
         return search_sort
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.search_attribute_ref import SearchAttributeRef  # noqa: E402

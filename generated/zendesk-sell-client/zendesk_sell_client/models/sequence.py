@@ -91,8 +91,6 @@ class Sequence:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sequence_steps import SequenceSteps  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -151,3 +149,7 @@ class Sequence:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sequence_steps import SequenceSteps  # noqa: E402

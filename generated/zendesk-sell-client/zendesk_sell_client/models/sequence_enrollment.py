@@ -149,9 +149,6 @@ class SequenceEnrollment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sequence_enrollment_enrollment_steps import SequenceEnrollmentEnrollmentSteps  # noqa: PLC0415
-        from ..models.sequence_response import SequenceResponse  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -250,3 +247,8 @@ class SequenceEnrollment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sequence_enrollment_enrollment_steps import SequenceEnrollmentEnrollmentSteps  # noqa: E402
+from ..models.sequence_response import SequenceResponse  # noqa: E402

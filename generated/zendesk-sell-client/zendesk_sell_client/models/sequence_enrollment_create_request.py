@@ -52,9 +52,6 @@ class SequenceEnrollmentCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sequence_enrollment_create import SequenceEnrollmentCreate  # noqa: PLC0415
-        from ..models.sequence_enrollment_request_meta import SequenceEnrollmentRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SequenceEnrollmentCreate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class SequenceEnrollmentCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sequence_enrollment_create import SequenceEnrollmentCreate  # noqa: E402
+from ..models.sequence_enrollment_request_meta import SequenceEnrollmentRequestMeta  # noqa: E402

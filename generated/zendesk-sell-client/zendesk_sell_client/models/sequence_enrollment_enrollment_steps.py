@@ -55,9 +55,6 @@ class SequenceEnrollmentEnrollmentSteps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-        from ..models.sequence_enrollment_enrollment_steps_items_item import SequenceEnrollmentEnrollmentStepsItemsItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _items = d.pop("items", UNSET)
         items: list[SequenceEnrollmentEnrollmentStepsItemsItem] | Unset = UNSET
@@ -98,3 +95,8 @@ class SequenceEnrollmentEnrollmentSteps:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.resource_meta import ResourceMeta  # noqa: E402
+from ..models.sequence_enrollment_enrollment_steps_items_item import SequenceEnrollmentEnrollmentStepsItemsItem  # noqa: E402

@@ -53,9 +53,6 @@ class SequenceEnrollmentEnrollmentStepsItemsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-        from ..models.sequence_step import SequenceStep  # noqa: PLC0415
-
         d = dict(src_dict)
         _data = d.pop("data", UNSET)
         data: SequenceStep | Unset
@@ -94,3 +91,8 @@ class SequenceEnrollmentEnrollmentStepsItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.resource_meta import ResourceMeta  # noqa: E402
+from ..models.sequence_step import SequenceStep  # noqa: E402

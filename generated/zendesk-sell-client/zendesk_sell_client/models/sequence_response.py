@@ -49,9 +49,6 @@ class SequenceResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-        from ..models.sequence import Sequence  # noqa: PLC0415
-
         d = dict(src_dict)
         data = Sequence.from_dict(d.pop("data"))
 
@@ -80,3 +77,8 @@ class SequenceResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.resource_meta import ResourceMeta  # noqa: E402
+from ..models.sequence import Sequence  # noqa: E402

@@ -89,8 +89,6 @@ class SequenceStep:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sequence_step_action_properties import SequenceStepActionProperties  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
@@ -151,3 +149,7 @@ class SequenceStep:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sequence_step_action_properties import SequenceStepActionProperties  # noqa: E402

@@ -55,9 +55,6 @@ class SequenceSteps:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-        from ..models.sequence_steps_items_item import SequenceStepsItemsItem  # noqa: PLC0415
-
         d = dict(src_dict)
         _items = d.pop("items", UNSET)
         items: list[SequenceStepsItemsItem] | Unset = UNSET
@@ -98,3 +95,8 @@ class SequenceSteps:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.resource_meta import ResourceMeta  # noqa: E402
+from ..models.sequence_steps_items_item import SequenceStepsItemsItem  # noqa: E402

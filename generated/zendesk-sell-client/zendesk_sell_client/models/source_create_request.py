@@ -51,9 +51,6 @@ class SourceCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.source_request_meta import SourceRequestMeta  # noqa: PLC0415
-        from ..models.source_write import SourceWrite  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SourceWrite.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class SourceCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.source_request_meta import SourceRequestMeta  # noqa: E402
+from ..models.source_write import SourceWrite  # noqa: E402

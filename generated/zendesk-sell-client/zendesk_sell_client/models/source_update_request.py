@@ -52,9 +52,6 @@ class SourceUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.source_request_meta import SourceRequestMeta  # noqa: PLC0415
-        from ..models.source_update import SourceUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SourceUpdate.from_dict(d.pop("data"))
 
@@ -88,3 +85,8 @@ class SourceUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.source_request_meta import SourceRequestMeta  # noqa: E402
+from ..models.source_update import SourceUpdate  # noqa: E402

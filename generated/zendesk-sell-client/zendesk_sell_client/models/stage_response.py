@@ -50,9 +50,6 @@ class StageResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.resource_meta import ResourceMeta  # noqa: PLC0415
-        from ..models.stage import Stage  # noqa: PLC0415
-
         d = dict(src_dict)
         data = Stage.from_dict(d.pop("data"))
 
@@ -81,3 +78,8 @@ class StageResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.resource_meta import ResourceMeta  # noqa: E402
+from ..models.stage import Stage  # noqa: E402

@@ -53,9 +53,6 @@ class SyncAckRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.request_meta import RequestMeta  # noqa: PLC0415
-        from ..models.sync_ack import SyncAck  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SyncAck.from_dict(d.pop("data"))
 
@@ -89,3 +86,8 @@ class SyncAckRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.request_meta import RequestMeta  # noqa: E402
+from ..models.sync_ack import SyncAck  # noqa: E402

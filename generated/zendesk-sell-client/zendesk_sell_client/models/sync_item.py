@@ -48,9 +48,6 @@ class SyncItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_item_meta import SyncItemMeta  # noqa: PLC0415
-        from ..models.synced_record import SyncedRecord  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SyncedRecord.from_dict(d.pop("data"))
 
@@ -79,3 +76,8 @@ class SyncItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sync_item_meta import SyncItemMeta  # noqa: E402
+from ..models.synced_record import SyncedRecord  # noqa: E402

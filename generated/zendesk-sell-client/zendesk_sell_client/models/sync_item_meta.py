@@ -48,8 +48,6 @@ class SyncItemMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_event import SyncEvent  # noqa: PLC0415
-
         d = dict(src_dict)
         type_ = d.pop("type")
 
@@ -78,3 +76,7 @@ class SyncItemMeta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sync_event import SyncEvent  # noqa: E402

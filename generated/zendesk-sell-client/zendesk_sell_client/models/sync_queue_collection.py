@@ -49,9 +49,6 @@ class SyncQueueCollection:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_item import SyncItem  # noqa: PLC0415
-        from ..models.sync_queue_collection_meta import SyncQueueCollectionMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -85,3 +82,8 @@ class SyncQueueCollection:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sync_item import SyncItem  # noqa: E402
+from ..models.sync_queue_collection_meta import SyncQueueCollectionMeta  # noqa: E402

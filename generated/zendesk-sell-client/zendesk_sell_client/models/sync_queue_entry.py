@@ -50,9 +50,6 @@ class SyncQueueEntry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_queue_info import SyncQueueInfo  # noqa: PLC0415
-        from ..models.sync_queue_meta import SyncQueueMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = SyncQueueInfo.from_dict(d.pop("data"))
 
@@ -86,3 +83,8 @@ class SyncQueueEntry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sync_queue_info import SyncQueueInfo  # noqa: E402
+from ..models.sync_queue_meta import SyncQueueMeta  # noqa: E402

@@ -47,8 +47,6 @@ class SyncQueueMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_queue_links import SyncQueueLinks  # noqa: PLC0415
-
         d = dict(src_dict)
         type_ = d.pop("type", UNSET)
 
@@ -82,3 +80,7 @@ class SyncQueueMeta:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sync_queue_links import SyncQueueLinks  # noqa: E402

@@ -48,8 +48,6 @@ class SyncSession:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_queue_entry import SyncQueueEntry  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -83,3 +81,7 @@ class SyncSession:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.sync_queue_entry import SyncQueueEntry  # noqa: E402

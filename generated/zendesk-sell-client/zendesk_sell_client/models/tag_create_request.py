@@ -51,9 +51,6 @@ class TagCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tag_create import TagCreate  # noqa: PLC0415
-        from ..models.tag_request_meta import TagRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = TagCreate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class TagCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.tag_create import TagCreate  # noqa: E402
+from ..models.tag_request_meta import TagRequestMeta  # noqa: E402

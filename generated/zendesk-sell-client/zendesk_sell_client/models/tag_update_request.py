@@ -51,9 +51,6 @@ class TagUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tag_request_meta import TagRequestMeta  # noqa: PLC0415
-        from ..models.tag_update import TagUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = TagUpdate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class TagUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.tag_request_meta import TagRequestMeta  # noqa: E402
+from ..models.tag_update import TagUpdate  # noqa: E402

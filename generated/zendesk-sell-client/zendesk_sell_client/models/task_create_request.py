@@ -53,9 +53,6 @@ class TaskCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.task_create import TaskCreate  # noqa: PLC0415
-        from ..models.task_request_meta import TaskRequestMeta  # noqa: PLC0415
-
         d = dict(src_dict)
         data = TaskCreate.from_dict(d.pop("data"))
 
@@ -89,3 +86,8 @@ class TaskCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.task_create import TaskCreate  # noqa: E402
+from ..models.task_request_meta import TaskRequestMeta  # noqa: E402

@@ -51,9 +51,6 @@ class TaskUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.task_request_meta import TaskRequestMeta  # noqa: PLC0415
-        from ..models.task_update import TaskUpdate  # noqa: PLC0415
-
         d = dict(src_dict)
         data = TaskUpdate.from_dict(d.pop("data"))
 
@@ -87,3 +84,8 @@ class TaskUpdateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.task_request_meta import TaskRequestMeta  # noqa: E402
+from ..models.task_update import TaskUpdate  # noqa: E402

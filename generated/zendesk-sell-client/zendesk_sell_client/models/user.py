@@ -218,9 +218,6 @@ class User:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.user_group import UserGroup  # noqa: PLC0415
-        from ..models.user_role import UserRole  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -368,3 +365,8 @@ class User:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.user_group import UserGroup  # noqa: E402
+from ..models.user_role import UserRole  # noqa: E402

@@ -43,8 +43,6 @@ class Problem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.problem_detail import ProblemDetail  # noqa: PLC0415
-
         d = dict(src_dict)
         _error = d.pop("error", UNSET)
         error: ProblemDetail | Unset
@@ -78,3 +76,7 @@ class Problem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# after the class: models refer to each other (from_dict needs these at call time)
+from ..models.problem_detail import ProblemDetail  # noqa: E402
