@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "3f777f7d4e63e32af789ec7f0578cda7072f8c6190dd3c93bfb2d37bf3f0196b"
+SPEC_SHA256 = "4228f3ca47c3de84aa8341d3a3c503660dd59eec005ef692cfbba86489525dbc"
 API_VERSION = "v2.2"
 PACKAGE_VERSION = "2.2.0"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -728,7 +728,7 @@ CALLS = Resource(
         "external_id": None,
         **STAMPS,
     },
-    required=("phone_number",),
+    # no required attribute is documented (companion sheet §5.3): a call may be logged bare
     filters={
         "ids": id_list(),
         "resource_id": eq("resource_id", p_int),
