@@ -103,3 +103,146 @@ def test_negative_bodies_are_left_as_generated(clevertim_mock: RunningMock, hook
 
     assert contract_hooks.map_case(None, case(True)).body["cf"] == {"nope": "v"}
     assert "nope" not in contract_hooks.map_case(None, case(False)).body["cf"]
+
+
+# -- Zendesk Sell ---------------------------------------------------------------------------------
+
+
+def _sell(mock: RunningMock) -> httpx.Client:
+    return httpx.Client(
+        base_url=mock.api_url + "/v2",
+        headers={
+            "Authorization": f"Bearer {mock.credentials['demo']['token']}",
+            "User-Agent": "crm-openapi-tests/1.0",
+        },
+        timeout=10,
+    )
+
+
+def test_sell_records_referred_to_exist(zendesk_sell_mock: RunningMock, hooked: Any) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    with _sell(zendesk_sell_mock) as api:
+        for op, path, data in (
+            (
+                "createNote",
+                "/notes",
+                {"content": "x", "resource_type": "deal", "resource_id": 9**9},
+            ),
+            (
+                "createTask",
+                "/tasks",
+                {"content": "x", "resource_type": "lead", "resource_id": 5**9, "owner_id": 77},
+            ),
+            (
+                "createCall",
+                "/calls",
+                {
+                    "resource_type": "deal",
+                    "resource_id": 1,
+                    "outcome_id": 999,
+                    "associated_deal_ids": [42],
+                },
+            ),
+            (
+                "createCollaboration",
+                "/collaborations",
+                {"resource_type": "contact", "resource_id": 3**9, "collaborator_id": 12345},
+            ),
+            (
+                "createSequenceEnrollment",
+                "/sequence_enrollments",
+                {"sequence_id": 999, "resource_type": "lead", "resource_id": 7**9},
+            ),
+            ("createLeadConversion", "/lead_conversions", {"lead_id": 123456}),
+        ):
+            assert api.post(path, json={"data": data}).status_code == 422, op
+            body = contract_hooks.sell_body(op, {"data": data}, {})
+            answer = api.post(path, json=body)
+            assert answer.status_code == 200, (op, answer.text)
+
+
+def test_sell_unique_names_and_orders_of_fresh_deals(
+    zendesk_sell_mock: RunningMock, hooked: Any
+) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    with _sell(zendesk_sell_mock) as api:
+        for _ in range(2):
+            body = contract_hooks.sell_body("createLossReason", {"data": {"name": "Price"}}, {})
+            assert body["data"]["name"].startswith("Price")
+            assert api.post("/loss_reasons", json=body).status_code == 200
+        assert api.post("/loss_reasons", json={"data": {"name": "Price"}}).status_code == 200
+        assert api.post("/loss_reasons", json={"data": {"name": "Price"}}).status_code == 422
+        order_ids = []
+        for _ in range(2):
+            body = contract_hooks.sell_body(
+                "createOrder", {"data": {"deal_id": 1, "discount": 5}}, {}
+            )
+            answer = api.post("/orders", json=body)
+            assert answer.status_code == 200, answer.text
+            order_ids.append(answer.json()["data"]["id"])
+        line = contract_hooks.sell_body(
+            "createLineItem", {"data": {"product_id": 999, "currency": "XYZ", "quantity": 2}}, {}
+        )
+        answer = api.post(f"/orders/{order_ids[0]}/line_items", json=line)
+        assert answer.status_code == 200, answer.text
+
+
+def test_sell_contacts_keep_organization_rules(zendesk_sell_mock: RunningMock, hooked: Any) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    with _sell(zendesk_sell_mock) as api:
+        person = contract_hooks.sell_body(
+            "createContact",
+            {"data": {"last_name": "Doe", "contact_id": 999999, "parent_organization_id": 5,
+                      "custom_fields": {"made up": "v"}, "owner_id": 4242}},
+            {},
+        )  # fmt: skip
+        assert person["data"]["parent_organization_id"] is None
+        assert list(person["data"]["custom_fields"].values()) == ["v"]
+        assert api.post("/contacts", json=person).status_code == 200
+        org = api.post("/contacts", json={"data": {"is_organization": True, "name": "Org"}}).json()[
+            "data"
+        ]
+        update = contract_hooks.sell_body(
+            "updateContact",
+            {"data": {"contact_id": 3, "parent_organization_id": org["id"]}},
+            {"id": org["id"]},
+        )
+        assert update["data"]["contact_id"] is None
+        assert update["data"]["parent_organization_id"] not in (None, org["id"])
+        assert api.put(f"/contacts/{org['id']}", json=update).status_code == 200
+
+
+def test_sell_upsert_filters_match_nothing_and_pairs_stay_pairs(
+    zendesk_sell_mock: RunningMock, hooked: Any
+) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    query = contract_hooks.sell_query("upsertLead", {"custom_fields": {"nope": "x"}})
+    assert list(query) == ["email"]
+    body = contract_hooks.sell_body("upsertLead", {"data": {"first_name": "Al"}}, {})
+    with _sell(zendesk_sell_mock) as api:
+        assert api.post("/leads/upsert", params=query, json={"data": {}}).status_code == 422
+        assert api.post("/leads/upsert", params=query, json=body).status_code == 200
+        again = contract_hooks.sell_query("upsertLead", {})
+        assert again != query
+    assert contract_hooks.sell_query("listVisits", {"resource_id": 1, "page": 2}) == {"page": 2}
+    both = {"resource_id": 1, "resource_type": "lead"}
+    assert contract_hooks.sell_query("listTextMessages", dict(both)) == both
+
+
+def test_sell_negative_query_is_left_as_generated(
+    zendesk_sell_mock: RunningMock, hooked: Any
+) -> None:
+    hooked(zendesk_sell_mock, "demo")
+
+    class Meta:
+        def is_negative_at(self, location: Any) -> bool:
+            return location == contract_hooks.ParameterLocation.QUERY
+
+    case = SimpleNamespace(
+        body=None,
+        query={"resource_id": "x"},
+        meta=Meta(),
+        operation=SimpleNamespace(definition=SimpleNamespace(raw={"operationId": "listVisits"})),
+        path_parameters={},
+    )
+    assert contract_hooks.map_case(None, case).query == {"resource_id": "x"}

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "4228f3ca47c3de84aa8341d3a3c503660dd59eec005ef692cfbba86489525dbc"
+SPEC_SHA256 = "41e720ad0a7e61381d0938c145cf161052b4fea29c494876e7ab4ca259764f35"
 API_VERSION = "v2.2"
 PACKAGE_VERSION = "2.2.0"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -637,7 +637,8 @@ LINE_ITEMS = Resource(
         "value": decimal_field(),
         "variation": decimal_field(),
         "currency": currency(),
-        "quantity": integer(minimum=1, maximum=1_000_000),
+        # an integer (rb, jv: a Java Long); no upper bound is documented (§5.13)
+        "quantity": integer(minimum=1, maximum=MAX_ID),
     },
     read_only=(*BASE_RO, "price", "name", "sku", "description"),
     template={
@@ -697,7 +698,7 @@ CALLS = Resource(
     "call",
     CRUD,
     fields={
-        "user_id": ID,
+        "user_id": REF,  # null or omitted: the token's user (see hooks.Calls)
         "summary": STR,
         "recording_url": STR,
         "outcome_id": REF,
