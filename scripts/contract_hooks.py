@@ -411,15 +411,17 @@ def sell_contact(operation_id: str, data: dict[str, Any], path: dict[str, Any]) 
 
 
 #: upsert operationId -> a filter that matches no stored record (an upsert then creates)
-SELL_UPSERT_FILTER = {"upsertContact": "email", "upsertLead": "email", "upsertDeal": "name"}
+SELL_UPSERT_FILTER = {"upsertContact": "email", "upsertLead": "email", "upsertDeal": "contact_id"}
 
 
 def sell_upsert_query(operation_id: str, query: dict[str, Any]) -> dict[str, Any]:
     """An upsert needs at least one filter and at most one match (fact sheet 5.20): the
-    generated filters name stored data, so one that matches nothing stands in for them."""
-    return {
-        SELL_UPSERT_FILTER[operation_id]: f"contract-upsert-{os.getpid()}-{next(_sell_counter)}"
-    }
+    generated filters name stored data, so one that matches nothing stands in for them (for
+    deals: the id of a new contact, which has no deal yet)."""
+    key = SELL_UPSERT_FILTER[operation_id]
+    if key == "contact_id":
+        return {key: sell_new_record("contact")}
+    return {key: f"contract-upsert-{os.getpid()}-{next(_sell_counter)}"}
 
 
 def sell_body(operation_id: str, body: dict[str, Any], path: dict[str, Any]) -> dict[str, Any]:

@@ -224,6 +224,11 @@ def test_sell_upsert_filters_match_nothing_and_pairs_stay_pairs(
         assert api.post("/leads/upsert", params=query, json=body).status_code == 200
         again = contract_hooks.sell_query("upsertLead", {})
         assert again != query
+        deal_query = contract_hooks.sell_query("upsertDeal", {"name": "x"})
+        deal = contract_hooks.sell_body("upsertDeal", {"data": {"hot": True}}, {})
+        answer = api.post("/deals/upsert", params=deal_query, json=deal)
+        assert answer.status_code == 200, answer.text
+        assert api.post("/deals/upsert", params={"name": "x"}, json=deal).status_code == 400
     assert contract_hooks.sell_query("listVisits", {"resource_id": 1, "page": 2}) == {"page": 2}
     both = {"resource_id": 1, "resource_type": "lead"}
     assert contract_hooks.sell_query("listTextMessages", dict(both)) == both

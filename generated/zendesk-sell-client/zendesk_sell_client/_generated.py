@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "41e720ad0a7e61381d0938c145cf161052b4fea29c494876e7ab4ca259764f35"
+SPEC_SHA256 = "ff9b0b236b201595896f12f1e51ba8bf040c8344de74ad1d82e9d00adef38eeb"
 API_VERSION = "v2.2"
 PACKAGE_VERSION = "2.2.0"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -702,7 +702,8 @@ CALLS = Resource(
         "summary": STR,
         "recording_url": STR,
         "outcome_id": REF,
-        "duration": integer(nullable=True, minimum=0, maximum=10_000_000),
+        # seconds; no upper bound is documented (§5.16): the Java client's Long
+        "duration": integer(nullable=True, minimum=0, maximum=MAX_ID),
         "phone_number": text(min_length=1, max_length=255),
         "incoming": boolean(),
         "missed": boolean(),
