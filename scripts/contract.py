@@ -102,10 +102,10 @@ _SELL_STATE_DEPENDENT: dict[str, list[str]] = {
     ): ["searchContacts", "searchDeals", "searchLeads", "searchNotes", "searchTasks"],
     (
         "OAuth2 grants trade what earlier steps issued: a code from the authorize redirect, a "
-        "refresh token from an earlier token answer, a registered user's password; authorize "
-        "needs a registered client_id and its redirect URI (vendor's Authentication reference): "
-        "stored data."
-    ): ["requestAccessToken", "authorizeApp"],
+        "refresh token from an earlier token answer, a registered user's password (vendor's "
+        "Authentication reference): stored data and earlier answers. (Authorize gets the "
+        "registered client_id from contract_hooks.py.)"
+    ): ["requestAccessToken"],
     (
         "A Firehose `position` other than tail/top is the opaque `meta.position` of a previous "
         "response of the same stream (vendor's Firehose overview): a made-up one names no "
@@ -373,6 +373,9 @@ def run(
             "CONTRACT_HOOK_VENDOR": vendor,
             "CONTRACT_HOOK_BASE_URL": str(base_url),
         }
+        app = target.auth.get("clientBasicAuth", {}).get("username", "")
+        if not live and app.startswith("="):
+            child_env["CONTRACT_HOOK_OAUTH_CLIENT"] = app[1:]  # the mock's public demo app
     try:
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp) / "schemathesis.toml"

@@ -559,6 +559,11 @@ def sell_query(operation_id: str, query: dict[str, Any]) -> dict[str, Any]:
     `resource_type`/`resource_id` pair is dropped."""
     if operation_id in SELL_UPSERT_FILTER:
         return sell_upsert_query(operation_id, query)
+    if operation_id == "authorizeApp" and os.environ.get("CONTRACT_HOOK_OAUTH_CLIENT"):
+        # authorize needs a registered app; without redirect_uri the app's own is used
+        # (companion sheet 4.1-4.2)
+        query = {k: v for k, v in query.items() if k != "redirect_uri"}
+        return {**query, "client_id": os.environ["CONTRACT_HOOK_OAUTH_CLIENT"]}
     if operation_id in SELL_PAIRED_FILTERS:
         pair = ("resource_type", "resource_id")
         if sum(key in query for key in pair) == 1:

@@ -251,3 +251,18 @@ def test_sell_negative_query_is_left_as_generated(
         path_parameters={},
     )
     assert contract_hooks.map_case(None, case).query == {"resource_id": "x"}
+
+
+def test_sell_authorize_names_the_registered_app(
+    zendesk_sell_mock: RunningMock, hooked: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    made_up = {"client_id": "zz", "redirect_uri": "http://x", "response_type": "code"}
+    assert contract_hooks.sell_query("authorizeApp", dict(made_up)) == made_up, "no app: as is"
+    monkeypatch.setenv("CONTRACT_HOOK_OAUTH_CLIENT", "demo-oauth-client")
+    query = contract_hooks.sell_query("authorizeApp", dict(made_up))
+    assert query == {"client_id": "demo-oauth-client", "response_type": "code"}
+    with httpx.Client(base_url=zendesk_sell_mock.api_url) as web:
+        assert web.get("/oauth2/authorize", params=made_up).status_code == 400
+        answer = web.get("/oauth2/authorize", params=query)
+    assert answer.status_code == 302 and "code=" in answer.headers["location"]
