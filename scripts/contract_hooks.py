@@ -571,6 +571,18 @@ def sell_query(operation_id: str, query: dict[str, Any]) -> dict[str, Any]:
     return query
 
 
+def sell_path(operation_id: str, path: dict[str, Any]) -> dict[str, Any]:
+    """An association to remove: made-up deal and contact ids name none (404 every time), and
+    the stateful phase never reaches this operation through its links, so without stored data
+    its success path would go untested."""
+    if operation_id != "deleteAssociatedContact":
+        return path
+    deal_id, contact_id = sell_new_record("deal"), sell_new_record("contact")
+    with _client() as api:
+        _sell_create(api, f"/v2/deals/{deal_id}/associated_contacts", {"contact_id": contact_id})
+    return {**path, "deal_id": deal_id, "contact_id": contact_id}
+
+
 def _negative_at(case: Any, location: ParameterLocation) -> bool:
     meta = case.meta
     return meta is not None and bool(meta.is_negative_at(location))
@@ -592,6 +604,11 @@ def rewrite_case(case: Any) -> Any:
         rewritten = sell_query(_operation_id(case), query)
         if rewritten != query:
             case.query = rewritten
+    if VENDOR == "zendesk-sell" and not _negative_at(case, ParameterLocation.PATH):
+        path = dict(case.path_parameters or {})
+        rewritten_path = sell_path(_operation_id(case), path)
+        if rewritten_path != path:
+            case.path_parameters = rewritten_path
     if not isinstance(case.body, dict) or _negative_at(case, ParameterLocation.BODY):
         return case  # a negative body must stay as generated: it has to be rejected
     body = rewrite(case, dict(case.body))

@@ -266,3 +266,13 @@ def test_sell_authorize_names_the_registered_app(
         assert web.get("/oauth2/authorize", params=made_up).status_code == 400
         answer = web.get("/oauth2/authorize", params=query)
     assert answer.status_code == 302 and "code=" in answer.headers["location"]
+
+
+def test_sell_association_to_delete_exists(zendesk_sell_mock: RunningMock, hooked: Any) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    path = contract_hooks.sell_path("deleteAssociatedContact", {"deal_id": 1, "contact_id": 1})
+    assert contract_hooks.sell_path("getDeal", {"id": 5}) == {"id": 5}
+    with _sell(zendesk_sell_mock) as api:
+        where = f"/deals/{path['deal_id']}/associated_contacts/{path['contact_id']}"
+        assert api.delete(where).status_code == 204
+        assert api.delete(where).status_code == 404
