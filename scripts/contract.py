@@ -101,12 +101,6 @@ _SELL_STATE_DEPENDENT: dict[str, list[str]] = {
         "query-language page): stored data and earlier answers, not expressible in a schema."
     ): ["searchContacts", "searchDeals", "searchLeads", "searchNotes", "searchTasks"],
     (
-        "OAuth2 grants trade what earlier steps issued: a code from the authorize redirect, a "
-        "refresh token from an earlier token answer, a registered user's password (vendor's "
-        "Authentication reference): stored data and earlier answers. (Authorize gets the "
-        "registered client_id from contract_hooks.py.)"
-    ): ["requestAccessToken"],
-    (
         "A Firehose `position` other than tail/top is the opaque `meta.position` of a previous "
         "response of the same stream (vendor's Firehose overview): a made-up one names no "
         "place in the stream."
@@ -373,9 +367,12 @@ def run(
             "CONTRACT_HOOK_VENDOR": vendor,
             "CONTRACT_HOOK_BASE_URL": str(base_url),
         }
-        app = target.auth.get("clientBasicAuth", {}).get("username", "")
-        if not live and app.startswith("="):
-            child_env["CONTRACT_HOOK_OAUTH_CLIENT"] = app[1:]  # the mock's public demo app
+        app = target.auth.get("clientBasicAuth", {})
+        if not live and all(v.startswith("=") for v in app.values()) and app:
+            # the mock's public demo OAuth2 app (accounts file), for authorize and the token
+            # endpoints, which authenticate the app rather than the user
+            child_env["CONTRACT_HOOK_OAUTH_CLIENT"] = app["username"][1:]
+            child_env["CONTRACT_HOOK_OAUTH_SECRET"] = app["password"][1:]
     try:
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp) / "schemathesis.toml"

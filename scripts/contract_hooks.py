@@ -16,6 +16,7 @@ in the CONTRACT_SECRET_* variables it already sets for schemathesis' auth.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 from collections.abc import Callable
@@ -425,6 +426,8 @@ def sell_upsert_query(operation_id: str, query: dict[str, Any]) -> dict[str, Any
 
 
 def sell_body(operation_id: str, body: dict[str, Any], path: dict[str, Any]) -> dict[str, Any]:
+    if operation_id == "requestAccessToken":
+        return sell_password_grant(body)
     data = body.get("data")
     if not isinstance(data, dict):
         return body
@@ -571,6 +574,32 @@ def sell_query(operation_id: str, query: dict[str, Any]) -> dict[str, Any]:
     return query
 
 
+#: operations that authenticate the OAuth2 app (HTTP Basic client_id:client_secret, companion
+#: sheet 4.2), not the user: with two users schemathesis sends only the users' own headers
+SELL_APP_AUTHENTICATED = frozenset({"requestAccessToken", "revokeToken"})
+
+
+def sell_app_authorization() -> str:
+    """`Basic client_id:client_secret` of the mock's public demo app ('' when not given).
+    schemathesis' ignored_auth probes send without it and must still be refused."""
+    client = os.environ.get("CONTRACT_HOOK_OAUTH_CLIENT", "")
+    secret = os.environ.get("CONTRACT_HOOK_OAUTH_SECRET", "")
+    if not client or not secret:
+        return ""
+    return "Basic " + base64.b64encode(f"{client}:{secret}".encode()).decode("ascii")
+
+
+def sell_password_grant(form: dict[str, Any]) -> dict[str, Any]:
+    """A positive token request as the run's own user (password grant, companion sheet 4.2):
+    codes and refresh tokens exist only in earlier answers."""
+    password = _secret("password")
+    if not password:
+        return form
+    with _client() as api:
+        email = api.get("/v2/users/self").json()["data"]["email"]
+    return {"grant_type": "password", "username": email, "password": password}
+
+
 def sell_path(operation_id: str, path: dict[str, Any]) -> dict[str, Any]:
     """An association to remove: made-up deal and contact ids name none (404 every time), and
     the stateful phase never reaches this operation through its links, so without stored data
@@ -604,6 +633,10 @@ def rewrite_case(case: Any) -> Any:
         rewritten = sell_query(_operation_id(case), query)
         if rewritten != query:
             case.query = rewritten
+    if VENDOR == "zendesk-sell" and _operation_id(case) in SELL_APP_AUTHENTICATED:
+        app = sell_app_authorization()
+        if app:
+            case.headers = {**(case.headers or {}), "Authorization": app}
     if VENDOR == "zendesk-sell" and not _negative_at(case, ParameterLocation.PATH):
         path = dict(case.path_parameters or {})
         rewritten_path = sell_path(_operation_id(case), path)

@@ -276,3 +276,23 @@ def test_sell_association_to_delete_exists(zendesk_sell_mock: RunningMock, hooke
         where = f"/deals/{path['deal_id']}/associated_contacts/{path['contact_id']}"
         assert api.delete(where).status_code == 204
         assert api.delete(where).status_code == 404
+
+
+def test_sell_token_endpoints_get_the_app_and_a_password_grant(
+    zendesk_sell_mock: RunningMock, hooked: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    assert "password" in zendesk_sell_mock.credentials["demo"], "the demo user has a password"
+    assert contract_hooks.sell_app_authorization() == ""
+    monkeypatch.setenv("CONTRACT_HOOK_OAUTH_CLIENT", "demo-oauth-client")
+    monkeypatch.setenv("CONTRACT_HOOK_OAUTH_SECRET", "demo-oauth-secret")
+    app = contract_hooks.sell_app_authorization()
+    form = contract_hooks.sell_body(
+        "requestAccessToken", {"grant_type": "refresh_token", "refresh_token": "made-up"}, {}
+    )
+    assert form["grant_type"] == "password"
+    with httpx.Client(base_url=zendesk_sell_mock.api_url) as web:
+        assert web.post("/oauth2/token", data=form).status_code == 401, "the app must log in"
+        answer = web.post("/oauth2/token", data=form, headers={"Authorization": app})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["access_token"]
