@@ -85,12 +85,6 @@ _SELL_DEEP_OBJECT_OPERATIONS = [
 # is input only an earlier answer of the server can make valid.
 _SELL_STATE_DEPENDENT: dict[str, list[str]] = {
     (
-        "Custom-field filters and sorts (`custom_fields[<name>]`, "
-        "`sort_by=custom_fields:<name>`) need a custom field of that name marked "
-        "Filterable in the account (seed 'Custom Fields filter' and 'sort option', "
-        "fact sheet 4): which names are accepted depends on stored definitions."
-    ): ["listContacts", "listDeals", "listLeads"],
-    (
         "A lead-conversions `cursor` is the pagination token of a previous page's "
         "`meta.links.next_page` (vendor's Lead Conversions page): a made-up one names no page."
     ): ["listLeadConversions"],

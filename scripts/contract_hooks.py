@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import itertools
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -556,6 +557,31 @@ REWRITERS: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
 SELL_PAIRED_FILTERS = {"listTextMessages", "listVisits"}
 
 
+#: list operationId -> the resource type whose custom fields its filters and sorts name
+SELL_CUSTOM_FIELD_LISTS = {"listContacts": "contact", "listDeals": "deal", "listLeads": "lead"}
+
+
+def sell_custom_field_query(rtype: str, query: dict[str, Any]) -> dict[str, Any]:
+    """`custom_fields[<name>]` filters and `sort_by=custom_fields:<name>` name a text custom
+    field the account defines (text fields are Filterable and sortable, fact sheet 4).
+    schemathesis has already serialised the deepObject parameter into bracketed keys."""
+    filters = {k: v for k, v in query.items() if k.startswith("custom_fields[")}
+    sort_by = query.get("sort_by")
+    sorts_by_field = isinstance(sort_by, str) and "custom_fields:" in sort_by
+    if not filters and not sorts_by_field:
+        return query
+    name = next(iter(sell_custom_fields(rtype, {"": "value"})), None)
+    if name is None:
+        return query
+    rewritten = {k: v for k, v in query.items() if k not in filters}
+    if filters:
+        value = next(iter(filters.values()))
+        rewritten[f"custom_fields[{name}]"] = value if isinstance(value, str) else "value"
+    if sorts_by_field:
+        rewritten["sort_by"] = re.sub(r"custom_fields:[^:,]+", f"custom_fields:{name}", sort_by)
+    return rewritten
+
+
 def sell_query(operation_id: str, query: dict[str, Any]) -> dict[str, Any]:
     """Positive query strings of the Sell operations whose filters name stored data or go in
     pairs: an upsert gets one filter that matches nothing; a lone half of the
@@ -567,6 +593,8 @@ def sell_query(operation_id: str, query: dict[str, Any]) -> dict[str, Any]:
         # (companion sheet 4.1-4.2)
         query = {k: v for k, v in query.items() if k != "redirect_uri"}
         return {**query, "client_id": os.environ["CONTRACT_HOOK_OAUTH_CLIENT"]}
+    if operation_id in SELL_CUSTOM_FIELD_LISTS:
+        return sell_custom_field_query(SELL_CUSTOM_FIELD_LISTS[operation_id], query)
     if operation_id in SELL_PAIRED_FILTERS:
         pair = ("resource_type", "resource_id")
         if sum(key in query for key in pair) == 1:

@@ -296,3 +296,19 @@ def test_sell_token_endpoints_get_the_app_and_a_password_grant(
         answer = web.post("/oauth2/token", data=form, headers={"Authorization": app})
         assert answer.status_code == 200, answer.text
         assert answer.json()["access_token"]
+
+
+def test_sell_list_custom_fields_name_defined_fields(
+    zendesk_sell_mock: RunningMock, hooked: Any
+) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    made_up = {"custom_fields[nope]": "x", "sort_by": "custom_fields:nope:desc,id", "page": 1}
+    query = contract_hooks.sell_query("listDeals", dict(made_up))
+    (key,) = (k for k in query if k.startswith("custom_fields["))
+    assert key != "custom_fields[nope]" and query[key] == "x" and query["page"] == 1
+    assert query["sort_by"] == f"custom_fields:{key[14:-1]}:desc,id"
+    assert contract_hooks.sell_query("listDeals", {"page": 1}) == {"page": 1}
+    with _sell(zendesk_sell_mock) as api:
+        assert api.get("/deals", params=query).status_code == 200
+        bad = {"custom_fields[nope]": "x"}
+        assert api.get("/deals", params=bad).status_code == 400
