@@ -577,7 +577,7 @@ def sell_custom_field_query(rtype: str, query: dict[str, Any]) -> dict[str, Any]
     if filters:
         value = next(iter(filters.values()))
         rewritten[f"custom_fields[{name}]"] = value if isinstance(value, str) else "value"
-    if sorts_by_field:
+    if isinstance(sort_by, str) and sorts_by_field:
         rewritten["sort_by"] = re.sub(r"custom_fields:[^:,]+", f"custom_fields:{name}", sort_by)
     return rewritten
 
