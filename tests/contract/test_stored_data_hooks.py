@@ -312,3 +312,24 @@ def test_sell_list_custom_fields_name_defined_fields(
         assert api.get("/deals", params=query).status_code == 200
         bad = {"custom_fields[nope]": "x"}
         assert api.get("/deals", params=bad).status_code == 400
+
+
+def test_sell_app_login_replaces_only_the_runs_own_user_login(
+    zendesk_sell_mock: RunningMock, hooked: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooked(zendesk_sell_mock, "demo")
+    monkeypatch.setenv("CONTRACT_HOOK_OAUTH_CLIENT", "demo-oauth-client")
+    monkeypatch.setenv("CONTRACT_HOOK_OAUTH_SECRET", "demo-oauth-secret")
+    token = zendesk_sell_mock.credentials["demo"]["token"]
+
+    def case(headers: dict[str, str]) -> Any:
+        operation = SimpleNamespace(definition=SimpleNamespace(raw={"operationId": "revokeToken"}))
+        return SimpleNamespace(
+            body=None, query=None, headers=headers, meta=None, operation=operation,
+            path_parameters={},
+        )  # fmt: skip
+
+    own = contract_hooks.rewrite_case(case({"Authorization": f"Bearer {token}"}))
+    assert own.headers["Authorization"] == contract_hooks.sell_app_authorization()
+    for kept in ({}, {"Authorization": "Bearer made-up"}, {"Authorization": "Basic eDp5"}):
+        assert contract_hooks.rewrite_case(case(dict(kept))).headers == kept
