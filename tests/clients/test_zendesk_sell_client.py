@@ -1211,8 +1211,8 @@ MISSING_REQUIRED = [
         "lead", "/data/last_name",
     ),
     (
-        create_call, CallWriteRequest(data=CallWrite(summary="No number")),
-        "call", "/data/phone_number",
+        create_call, CallWriteRequest(data=CallWrite(summary="No record", resource_type="lead")),
+        "call", "/data/resource_id",
     ),
 ]  # fmt: skip
 

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/zendesk-sell.yaml"
-SPEC_SHA256 = "3f777f7d4e63e32af789ec7f0578cda7072f8c6190dd3c93bfb2d37bf3f0196b"
+SPEC_SHA256 = "ff9b0b236b201595896f12f1e51ba8bf040c8344de74ad1d82e9d00adef38eeb"
 API_VERSION = "v2.2"
 PACKAGE_VERSION = "2.2.0"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -638,7 +638,8 @@ LINE_ITEMS = Resource(
         "value": decimal_field(),
         "variation": decimal_field(),
         "currency": currency(),
-        "quantity": integer(minimum=1, maximum=1_000_000),
+        # an integer (rb, jv: a Java Long); no upper bound is documented (§5.13)
+        "quantity": integer(minimum=1, maximum=MAX_ID),
     },
     read_only=(*BASE_RO, "price", "name", "sku", "description"),
     template={
@@ -698,11 +699,12 @@ CALLS = Resource(
     "call",
     CRUD,
     fields={
-        "user_id": ID,
+        "user_id": REF,  # null or omitted: the token's user (see hooks.Calls)
         "summary": STR,
         "recording_url": STR,
         "outcome_id": REF,
-        "duration": integer(nullable=True, minimum=0, maximum=10_000_000),
+        # seconds; no upper bound is documented (§5.16): the Java client's Long
+        "duration": integer(nullable=True, minimum=0, maximum=MAX_ID),
         "phone_number": text(min_length=1, max_length=255),
         "incoming": boolean(),
         "missed": boolean(),
@@ -729,7 +731,7 @@ CALLS = Resource(
         "external_id": None,
         **STAMPS,
     },
-    required=("phone_number",),
+    # no required attribute is documented (companion sheet §5.3): a call may be logged bare
     filters={
         "ids": id_list(),
         "resource_id": eq("resource_id", p_int),

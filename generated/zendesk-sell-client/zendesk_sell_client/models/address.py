@@ -5,7 +5,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from .._repr import readable_repr
 from ..types import UNSET, Unset
@@ -17,7 +16,8 @@ T = TypeVar("T", bound="Address")
 @_attrs_define
 class Address:
     """Postal address, used by contacts, leads, address-typed custom fields and the billing and shipping addresses. All
-    parts are optional free text.
+    parts are optional free text; the five parts are all an address has (fact sheet 5.2: `{line1, city, postal_code,
+    state, country}`), so another key is refused with `422` `unknown`.
 
     """
 
@@ -31,7 +31,6 @@ class Address:
     """ State or region. """
     country: None | str | Unset = UNSET
     """ Country name or code. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         line1: None | str | Unset
@@ -65,7 +64,7 @@ class Address:
             country = self.country
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if line1 is not UNSET:
             field_dict["line1"] = line1
@@ -101,21 +100,4 @@ class Address:
             country=country,
         )
 
-        address.additional_properties = d
         return address
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

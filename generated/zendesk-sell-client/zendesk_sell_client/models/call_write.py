@@ -18,7 +18,9 @@ T = TypeVar("T", bound="CallWrite")
 @_attrs_define
 class CallWrite:
     """Attributes of a call to log or change (vendor's Calls page). No attribute is known to be required (the Java
-    integration tests create a call with only `phone_number`).
+    integration tests create a call with only `phone_number`). Give `resource_type` and `resource_id` together (fact
+    sheet 5.16; companion sheet §5.3). A given `phone_number` is a non-empty string; `made_at` defaults to the time of
+    logging and cannot be set to `null`.
 
     """
 
@@ -32,7 +34,7 @@ class CallWrite:
     """ Outcome of the call. """
     duration: int | None | Unset = UNSET
     """ Duration in seconds. """
-    phone_number: None | str | Unset = UNSET
+    phone_number: str | Unset = UNSET
     """ Phone number of the other party. """
     incoming: bool | Unset = UNSET
     """ Whether the call was incoming. """
@@ -44,8 +46,8 @@ class CallWrite:
     """ Id of the record the call is attached to. """
     associated_deal_ids: list[int] | Unset = UNSET
     """ Deals to associate the call with. """
-    made_at: datetime.datetime | None | Unset = UNSET
-    """ When the call was made. """
+    made_at: datetime.datetime | Unset = UNSET
+    """ When the call was made (omitted: now). """
     external_id: None | str | Unset = UNSET
     """ Id of the call in an external system. """
 
@@ -80,11 +82,7 @@ class CallWrite:
         else:
             duration = self.duration
 
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
+        phone_number = self.phone_number
 
         incoming = self.incoming
 
@@ -108,13 +106,9 @@ class CallWrite:
         if not isinstance(self.associated_deal_ids, Unset):
             associated_deal_ids = self.associated_deal_ids
 
-        made_at: None | str | Unset
-        if isinstance(self.made_at, Unset):
-            made_at = UNSET
-        elif isinstance(self.made_at, datetime.datetime):
+        made_at: str | Unset = UNSET
+        if not isinstance(self.made_at, Unset):
             made_at = self.made_at.isoformat()
-        else:
-            made_at = self.made_at
 
         external_id: None | str | Unset
         if isinstance(self.external_id, Unset):
@@ -167,7 +161,7 @@ class CallWrite:
 
         duration = cast("int | None | Unset", d.pop("duration", UNSET))
 
-        phone_number = cast("None | str | Unset", d.pop("phone_number", UNSET))
+        phone_number = d.pop("phone_number", UNSET)
 
         incoming = d.pop("incoming", UNSET)
 
@@ -194,22 +188,12 @@ class CallWrite:
 
         associated_deal_ids = cast(list[int], d.pop("associated_deal_ids", UNSET))
 
-        def _parse_made_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                made_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return made_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        made_at = _parse_made_at(d.pop("made_at", UNSET))
+        _made_at = d.pop("made_at", UNSET)
+        made_at: datetime.datetime | Unset
+        if isinstance(_made_at, Unset):
+            made_at = UNSET
+        else:
+            made_at = datetime.datetime.fromisoformat(_made_at)
 
         external_id = cast("None | str | Unset", d.pop("external_id", UNSET))
 

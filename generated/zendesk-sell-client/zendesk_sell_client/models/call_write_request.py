@@ -25,7 +25,9 @@ class CallWriteRequest:
 
     data: CallWrite
     """ Attributes of a call to log or change (vendor's Calls page). No attribute is known to be required (the Java
-    integration tests create a call with only `phone_number`). """
+    integration tests create a call with only `phone_number`). Give `resource_type` and `resource_id` together (fact
+    sheet 5.16; companion sheet §5.3). A given `phone_number` is a non-empty string; `made_at` defaults to the time
+    of logging and cannot be set to `null`. """
     meta: CallRequestMeta | Unset = UNSET
     """ Optional `meta` of a call request envelope; a `type` that is sent must be `call` (see zendesk-sell-2.3 on
     `RequestMeta`). """

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 
 from .._repr import readable_repr
+from ..models.resource_type import ResourceType, check_resource_type
 
 T = TypeVar("T", bound="CollaborationCreate")
 
@@ -16,15 +17,15 @@ T = TypeVar("T", bound="CollaborationCreate")
 class CollaborationCreate:
     """A new collaboration. All three attributes are required (inferred; the sources give no required set)."""
 
-    resource_type: str
-    """ Singular name of the record's type, e.g. `contact`. """
+    resource_type: ResourceType
+    """ Type of a record a note, task or tag belongs to. """
     resource_id: int
     """ Id of the record. """
     collaborator_id: int
     """ The collaborating user. """
 
     def to_dict(self) -> dict[str, Any]:
-        resource_type = self.resource_type
+        resource_type: str = self.resource_type
 
         resource_id = self.resource_id
 
@@ -45,7 +46,7 @@ class CollaborationCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        resource_type = d.pop("resource_type")
+        resource_type = check_resource_type(d.pop("resource_type"))
 
         resource_id = d.pop("resource_id")
 
