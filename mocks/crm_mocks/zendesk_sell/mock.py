@@ -39,7 +39,6 @@ from .hooks import Ctx, hooks, missing_ref, present, strip
 from .listing import (
     CUSTOM_PARAM,
     MAX_OFFSET,
-    BadValue,
     choose_index,
     custom_field_filter,
     links,
@@ -47,6 +46,7 @@ from .listing import (
     parse_list_query,
     single_values,
 )
+from .params import BadValue
 from .resources import BY_KIND, BY_NAME, RESOURCES, SEQUENCE_ENROLLMENTS, Resource
 from .seed import seed_account
 from .values import now
