@@ -25,6 +25,7 @@ from .core.options import OptionError, parse_options
 from .core.seeding import seed_from_cli
 from .core.server import bind_socket, socket_url
 from .registry import VENDORS, vendor_class
+from .testing import client_base_path
 
 EPILOG = """\
 The mock serves the vendor's own paths (e.g. http://127.0.0.1:8080/api/contact for Clevertim)
@@ -206,8 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         vendor.store.close()
         return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", 1)
-    # the base URL as the vendor's clients take it (Sell's add /v2 themselves): pytest_plugin
-    base_path = getattr(cls, "client_base_path", cls.api_prefix)
+    base_path = client_base_path(cls)  # as the vendor's clients take it (Sell's add /v2)
     print(
         f"crm-mock: {args.vendor} API at {socket_url(sock)}{base_path}"
         f" (the client's base_url; paths under {cls.api_prefix}/;"

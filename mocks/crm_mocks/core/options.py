@@ -90,7 +90,12 @@ class Option:
 
     def help(self) -> str:
         """One `--help` line: name, type and bounds, default, what it does."""
-        default = "not set" if self.default is None else repr(self.default)
+        if self.default is None:
+            default = "not set"
+        elif isinstance(self.default, float):
+            default = _number(self.default)
+        else:
+            default = repr(self.default)
         return f"{self.name}  ({self.describe()}; default {default}): {self.doc}"
 
 
