@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from .core.accounts import AccountsFileError
-from .core.app import OptionError, build_app, create_vendor
+from .core.app import build_app, create_vendor
 from .core.body import DEFAULT_MAX_BODY_BYTES
 from .core.control import is_loopback
-from .core.faults import FAULT_OPTIONS, FaultOptionError, Faults
+from .core.faults import FAULT_OPTIONS, check_fault_options
+from .core.options import OptionError, parse_options
 from .core.seeding import seed_from_cli
+from .core.server import bind_socket, socket_url
 from .registry import VENDORS, vendor_class
+from .testing import client_base_path
 
 EPILOG = """\
 The mock serves the vendor's own paths (e.g. http://127.0.0.1:8080/api/contact for Clevertim)
@@ -47,17 +49,30 @@ class _Parser(argparse.ArgumentParser):
         # one line, not argparse's usage block: the mistake is what the user needs to see
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
+    def format_help(self) -> str:
+        # built only for --help: it imports every vendor to read its declared options
+        return super().format_help() + options_help()
 
-def _option(text: str) -> tuple[str, Any]:
+
+def options_help() -> str:
+    """The `--option` list of `--help`, from the options' declarations (core/options.py)."""
+    lines = ["", "Options (--option NAME=VALUE; repeatable), as declared by the mocks:"]
+    lines.append("  every vendor:")
+    lines += [f"    {option.help()}" for option in FAULT_OPTIONS]
+    for name in sorted(VENDORS):
+        declared = vendor_class(name).declared_options
+        if declared:
+            lines.append(f"  {name}:")
+            lines += [f"    {option.help()}" for option in declared]
+    return "\n".join(lines) + "\n"
+
+
+def _option(text: str) -> tuple[str, str]:
+    """NAME=VALUE as (name, text): the option's declaration parses the value."""
     name, sep, raw = text.partition("=")
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    value: Any = raw
-    if raw.lstrip("-").isdigit():
-        value = int(raw)
-    elif raw.lower() in ("true", "false"):
-        value = raw.lower() == "true"
-    return name.replace("-", "_"), value
+    return name.replace("-", "_"), raw
 
 
 def _port(text: str) -> int:
@@ -96,7 +111,11 @@ def parser() -> argparse.ArgumentParser:
         help="allow a non-loopback --host: anyone who reaches the port can read and wipe data",
     )
     p.add_argument(
-        "--port", type=_port, default=8080, help="port to bind, 0 for any free one (default: 8080)"
+        "--port",
+        type=_port,
+        default=8080,
+        help="port to bind (default: 8080); 0 picks a free one: the mock binds it before "
+        "serving and prints the address with the real port",
     )
     p.add_argument(
         "--db",
@@ -120,7 +139,7 @@ def parser() -> argparse.ArgumentParser:
         type=_option,
         action="append",
         default=[],
-        help="vendor-specific setting, e.g. rate_limit=100 (Zendesk Sell); repeatable",
+        help="a vendor or fault setting, e.g. rate_limit=100 (Zendesk Sell); listed below",
     )
     p.add_argument(
         "--seed-records",
@@ -146,28 +165,6 @@ def _db_problem(path: str) -> str | None:
     return None
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """A listening socket: clients that connect before the server loop starts just queue."""
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    )[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(2048)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
-def _url(sock: socket.socket) -> str:
-    """Where the bound socket listens (the real port, also for --port 0)."""
-    host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     cls = vendor_class(args.vendor)
@@ -176,11 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"crm-mock: {message}", file=sys.stderr)
         return status
 
-    options = {**cls.option_names, **FAULT_OPTIONS}  # every vendor takes the fault options
-    unknown = [name for name, _ in args.option if name not in options]
-    if unknown:
-        known = ", ".join(sorted(options)) or "none"
-        return fail(f"unknown option(s) for {args.vendor}: {', '.join(unknown)} (known: {known})")
+    options = dict(args.option)
+    try:  # before anything is created: the declarations say what is wrong
+        check_fault_options(parse_options(cls.all_options(), options, args.vendor))
+    except OptionError as exc:
+        return fail(str(exc))
     if not is_loopback(args.host) and not args.allow_remote:
         return fail(
             f"--host {args.host} is not a loopback address: anyone who can reach it could read "
@@ -189,11 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.db and (problem := _db_problem(args.db)):
         return fail(problem)
     try:
-        vendor = create_vendor(
-            cls, db=args.db, accounts_file=args.accounts, options=dict(args.option)
-        )
-        Faults(vendor.options)  # reject a bad fault option before the server starts
-    except (AccountsFileError, OptionError, FaultOptionError) as exc:
+        vendor = create_vendor(cls, db=args.db, accounts_file=args.accounts, options=options)
+    except AccountsFileError as exc:
         return fail(str(exc))
     except sqlite3.Error as exc:
         return fail(f"--db {args.db} cannot be used as a SQLite database ({exc})")
@@ -209,14 +203,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
     try:
-        sock = _bind(args.host, args.port)
+        sock = bind_socket(args.host, args.port)
     except OSError as exc:
         vendor.store.close()
         return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", 1)
-    # the base URL as the vendor's clients take it (Sell's add /v2 themselves): pytest_plugin
-    base_path = getattr(cls, "client_base_path", cls.api_prefix)
+    base_path = client_base_path(cls)  # as the vendor's clients take it (Sell's add /v2)
     print(
-        f"crm-mock: {args.vendor} API at {_url(sock)}{base_path}"
+        f"crm-mock: {args.vendor} API at {socket_url(sock)}{base_path}"
         f" (the client's base_url; paths under {cls.api_prefix}/;"
         f" state: {args.db or 'in memory'})",
         file=sys.stderr,

@@ -15,92 +15,20 @@ test session on 127.0.0.1 and a free port, and resets its state before every tes
 a dedicated server with vendor options, stopped at the end of the session — or at the end of a
 `with` block, since the server it returns is also a context manager.
 
-`api_url` is the one value to pass as a client's `base_url`, for every vendor.
+`api_url` is the one value to pass as a client's `base_url`, for every vendor. The servers are
+`crm_mocks.start_mock`'s (crm_mocks/testing.py), which code outside pytest uses directly.
 """
 
 from __future__ import annotations
 
-import json
-import urllib.request
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from .core.app import VendorMock, build_app, create_vendor
-from .core.body import DEFAULT_MAX_BODY_BYTES
-from .core.server import BackgroundServer
-from .registry import VENDORS, vendor_class
-
-
-@dataclass
-class RunningMock:
-    """A mock server started by the fixtures: where it is and how to log in."""
-
-    vendor: str
-    url: str  # server root, e.g. http://127.0.0.1:53211
-    #: the vendor API's base URL on the mock, as the vendor's clients take it: pass it as the
-    #: generated client's `base_url` (url + `/api`, `/api/v3`; for Zendesk Sell the server root,
-    #: because Sell's clients add the `/v2` of every path themselves)
-    api_url: str
-    credentials: Mapping[str, Mapping[str, str]] = field(
-        repr=False
-    )  # demo user label -> credentials
-    mock: VendorMock = field(repr=False)
-    server: BackgroundServer = field(repr=False)
-
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        # a JSON body: control calls that change state must not be "simple" requests
-        headers = {} if body is None else {"Content-Type": "application/json"}
-        req = urllib.request.Request(self.url + path, data, headers, method=method)
-        with urllib.request.urlopen(req, timeout=10) as response:  # loopback only
-            return json.loads(response.read())
-
-    def reset(self) -> None:
-        """Forget all data (demo users and seed data are re-created)."""
-        self._call("POST", "/__mock__/reset", {})
-
-    def requests(self) -> list[dict[str, Any]]:
-        """Requests received since the last reset (secret headers redacted)."""
-        return list(self._call("GET", "/__mock__/requests")["requests"])
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    # `with crm_mock_server("zendesk-sell", rate_limit=5) as sell:` stops it at the block's end
-    def __enter__(self) -> RunningMock:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-
-def start_mock(
-    vendor: str,
-    options: Mapping[str, Any] | None = None,
-    db: str | None = None,
-    *,
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-) -> RunningMock:
-    """Start a vendor mock on 127.0.0.1 and a free port, in a background thread."""
-    mock = create_vendor(vendor_class(vendor), db=db, options=options)
-    server = BackgroundServer(build_app(mock, max_body_bytes=max_body_bytes)).start()
-    credentials = {
-        user.label: dict(user.credentials)
-        for account in mock.directory.accounts.values()
-        for user in account.users
-    }
-    return RunningMock(
-        vendor, server.url, server.url + client_base_path(mock), credentials, mock, server
-    )
-
-
-def client_base_path(mock: VendorMock | type[VendorMock]) -> str:
-    """The path the vendor's clients put in their base URL: the API prefix, unless the vendor
-    says its clients add (part of) it to each path (`client_base_path`, Zendesk Sell)."""
-    return str(getattr(mock, "client_base_path", mock.api_prefix))
+from .registry import VENDORS
+from .testing import RunningMock as RunningMock  # re-exported for callers not yet switched
+from .testing import start_mock as start_mock
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +38,7 @@ def crm_mock_server() -> Iterator[Callable[..., RunningMock]]:
     started: list[RunningMock] = []
 
     def start(vendor: str, **options: Any) -> RunningMock:
-        running = start_mock(vendor, options)
+        running = start_mock(vendor, **options)
         started.append(running)
         return running
 
@@ -122,9 +50,8 @@ def crm_mock_server() -> Iterator[Callable[..., RunningMock]]:
 def _vendor_fixtures(vendor: str) -> tuple[Any, Any]:
     @pytest.fixture(scope="session", name=f"_{vendor.replace('-', '_')}_mock_session")
     def session_server() -> Iterator[RunningMock]:
-        running = start_mock(vendor)
-        yield running
-        running.stop()
+        with start_mock(vendor) as running:
+            yield running
 
     @pytest.fixture(name=f"{vendor.replace('-', '_')}_mock")
     def fresh(request: pytest.FixtureRequest) -> RunningMock:

@@ -15,7 +15,7 @@ from typing import Any
 import basecrm
 import pytest
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 DEVICE_UUID = "a7d1b2c3-0000-4000-8000-000000000001"
 

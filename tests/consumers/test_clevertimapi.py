@@ -20,7 +20,7 @@ from clevertimapi.contact import PhoneNumber, SocialMediaId
 from clevertimapi.customfield import CustomField
 from clevertimapi.session import SessionError
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 
 class _TextBase64:

@@ -19,9 +19,9 @@ import feedparser
 import httpx
 import pytest
 
+from crm_mocks import RunningMock
 from crm_mocks.core.app import OptionError, build_app, create_vendor
 from crm_mocks.core.server import BackgroundServer
-from crm_mocks.pytest_plugin import RunningMock
 from crm_mocks.registry import vendor_class
 
 JSON = {"Accept": "application/json", "Content-Type": "application/json"}

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 
 @pytest.fixture

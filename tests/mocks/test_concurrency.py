@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mock_ops import VENDORS, Raw, create, read
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 PAUSE = 0.3  # long enough for the server to have started the slow request
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from mock_ops import VENDORS, call, create
 
+from crm_mocks import RunningMock, start_mock
 from crm_mocks.core.control import is_loopback
 from crm_mocks.core.server import BackgroundServer
-from crm_mocks.pytest_plugin import RunningMock, start_mock
 
 JSON = {"Content-Type": "application/json"}
 

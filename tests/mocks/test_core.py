@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from mock_ops import MockProcess
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -151,50 +150,24 @@ def test_unhandled_errors_answer_in_the_vendor_shape_and_are_counted() -> None:
 # -- command line -----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(*args: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [CRM_MOCK, "clevertim", "--port", str(port), "--log-level", "warning", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(url + "/__mock__/health", timeout=1)
-            return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("crm-mock did not start")
-
-
 def test_db_file_keeps_state_across_restarts(tmp_path: Path) -> None:
     db = str(tmp_path / "state.sqlite")
     auth = ("demo-token", "X")
-    process, url = _serve("--db", db)
+    # `--port 0`: crm-mock binds a free port itself and prints it (no free-port race)
+    server = MockProcess("clevertim", tmp_path / "first.log", "--db", db)
     try:
-        made = httpx.post(url + "/api/case", json={"name": "kept"}, auth=auth).json()
+        made = httpx.post(server.api_url + "/case", json={"name": "kept"}, auth=auth).json()
     finally:
-        process.terminate()
-        process.wait(10)
-    process, url = _serve("--db", db)
+        server.stop()
+    server = MockProcess("clevertim", tmp_path / "second.log", "--db", db)
     try:
         case_id = made["content"][0]["id"]
-        assert (
-            httpx.get(f"{url}/api/case/{case_id}", auth=auth).json()["content"][0]["name"] == "kept"
-        )
-        again = httpx.post(url + "/api/case", json={"name": "next"}, auth=auth).json()
+        got = httpx.get(f"{server.api_url}/case/{case_id}", auth=auth).json()
+        assert got["content"][0]["name"] == "kept"
+        again = httpx.post(server.api_url + "/case", json={"name": "next"}, auth=auth).json()
         assert again["content"][0]["id"] == case_id + 1  # the id sequence survived too
     finally:
-        process.terminate()
-        process.wait(10)
+        server.stop()
 
 
 def test_cli_explains_bad_input_without_a_traceback(tmp_path: Path) -> None:

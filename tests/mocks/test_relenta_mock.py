@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from crm_mocks import RunningMock
 from crm_mocks.core.app import OptionError, create_vendor
-from crm_mocks.pytest_plugin import RunningMock
 from crm_mocks.relenta import RelentaMock
 
 KEY = "X-Relenta-Department-Key"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.errors import MockError
 from ..core.fields import Field, Invalid, choice, plain_json, text
 
 TYPES = ("Person", "Organization")
@@ -32,11 +33,11 @@ class BadBody(ValueError):
     """The body is JSON but not a contact object (answered 400)."""
 
 
-class ValidationFailed(ValueError):
+class ValidationFailed(MockError):
     """Rails-2 style validation errors: `[[field, message], ...]` (answered 422, §6)."""
 
     def __init__(self, errors: Errors) -> None:
-        super().__init__("; ".join(f"{f} {m}" for f, m in errors))
+        super().__init__(422, "; ".join(f"{f} {m}" for f, m in errors))
         self.errors = errors
 
 

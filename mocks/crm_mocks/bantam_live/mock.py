@@ -20,10 +20,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from ..core.accounts import Account, User
-from ..core.app import OptionError, VendorMock
+from ..core.app import VendorMock
 from ..core.clock import utc_timestamp
+from ..core.errors import MockError
 from ..core.http import (
-    Handler,
     InvalidJson,
     accepts_json,
     int_id,
@@ -31,6 +31,7 @@ from ..core.http import (
     json_response,
     resource,
 )
+from ..core.options import Option
 from ..core.store import Filter, Record, Store
 from . import contacts, feed
 from .contacts import BadBody, ValidationFailed
@@ -71,13 +72,15 @@ def _now() -> str:
     return utc_timestamp()
 
 
-class BantamError(Exception):
-    """A failure answered in the vendor's error shape (see `BantamLiveMock.error`)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+def _feed_path_problem(path: str) -> str | None:
+    if (
+        not path.startswith("/")
+        or path.rstrip("/") in ("", PREFIX, PREFIX + "/contacts")
+        or path.startswith((PREFIX + "/contacts/", "/__mock__"))
+        or "{" in path
+    ):
+        return f"must be an absolute path outside {PREFIX}/contacts and /__mock__"
+    return None
 
 
 def _is_json_type(header: str) -> bool:
@@ -91,31 +94,30 @@ class BantamLiveMock(VendorMock):
     name: ClassVar[str] = "bantam-live"
     api_prefix: ClassVar[str] = PREFIX
     strip_trailing_slash: ClassVar[bool] = True  # Rails routes `/api/contacts/` as `/api/contacts`
-    option_names: ClassVar[Mapping[str, str]] = {
-        "feed_path": f"path of the RSS activity feed (default {DEFAULT_FEED_PATH}; the real one "
-        "was never published)",
-        "feed_limit": f"most items the activity feed lists (default {DEFAULT_FEED_LIMIT})",
-    }
+    declared_options: ClassVar[tuple[Option, ...]] = (
+        Option(
+            "feed_path",
+            str,
+            DEFAULT_FEED_PATH,
+            "path of the RSS activity feed (the real one was never published)",
+            check=_feed_path_problem,
+        ),
+        Option(
+            "feed_limit",
+            int,
+            DEFAULT_FEED_LIMIT,
+            "most items the activity feed lists",
+            minimum=1,
+            maximum=1000,
+        ),
+    )
 
     def __init__(
         self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
     ) -> None:
         super().__init__(store, accounts, options)
-        self.feed_path = str(self.options.get("feed_path", DEFAULT_FEED_PATH))
-        if (
-            not self.feed_path.startswith("/")
-            or self.feed_path.rstrip("/") in ("", PREFIX, PREFIX + "/contacts")
-            or self.feed_path.startswith((PREFIX + "/contacts/", "/__mock__"))
-            or "{" in self.feed_path
-        ):
-            raise OptionError(
-                f"feed_path must be an absolute path outside {PREFIX}/contacts and /__mock__"
-            )
-        self.feed_path = self.feed_path.rstrip("/")
-        limit = self.options.get("feed_limit", DEFAULT_FEED_LIMIT)
-        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
-            raise OptionError("feed_limit must be an integer from 1 to 1000")
-        self.feed_limit = limit
+        self.feed_path: str = self.options["feed_path"].rstrip("/")
+        self.feed_limit: int = self.options["feed_limit"]
         store.ensure_index(KIND, ["type"])
         store.ensure_index(KIND, ["visibility", "owner_id"])
         store.ensure_index(feed.KIND, ["visibility", "owner_id"])
@@ -141,11 +143,18 @@ class BantamLiveMock(VendorMock):
             return json_response([["base", message]], 422)
         return json_response({"error": message}, status)
 
-    def unsupported(self, request: Request, allowed: list[str]) -> Response:
-        # Rails 2 answered a known path with an unrouted verb 405 + Allow (MethodNotAllowed).
-        response = self.error(405, "Method not allowed")
-        response.headers["Allow"] = ", ".join(allowed)
-        return response
+    # `unsupported` is the core's: Rails 2 answered a known path with an unrouted verb 405 +
+    # Allow (MethodNotAllowed), in the error shape above.
+
+    def render_error(self, exc: MockError, request: Request | None = None) -> Response:
+        if isinstance(exc, ValidationFailed):  # every failed field as a [field, message] pair
+            return json_response([list(pair) for pair in exc.errors], 422)
+        return super().render_error(exc, request)
+
+    def failure(self, exc: Exception) -> MockError | None:
+        if isinstance(exc, InvalidJson | BadBody):
+            return MockError(400, f"Malformed request body: {exc}")
+        return None
 
     # -- auth and visibility ----------------------------------------------------------------
 
@@ -153,14 +162,14 @@ class BantamLiveMock(VendorMock):
         """HTTP Basic with the login e-mail and password (§2), scoped to the Host's account."""
         scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "basic" or not encoded.strip():
-            raise BantamError(401, "")
+            raise MockError(401, "")
         try:
             decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise BantamError(401, "") from None
+            raise MockError(401, "") from None
         email, sep, password = decoded.partition(":")
         if not sep:
-            raise BantamError(401, "")
+            raise MockError(401, "")
         email = email.strip().lower()
         user = self.directory.authenticate(email + "\n" + password)
         if user is None and "%" in email:
@@ -168,13 +177,13 @@ class BantamLiveMock(VendorMock):
             # that forwards it without decoding still means the same login.
             user = self.directory.authenticate(unquote(email) + "\n" + password)
         if user is None:
-            raise BantamError(401, "")
+            raise MockError(401, "")
         # Each account has its own subdomain (§1): on `<account>.<host>` only that account's
         # users can sign in. A bare IP or `localhost` (how the mock is usually reached) names
         # no account, and then the credentials alone decide.
         host_account = self.host_account(request)
         if host_account is not None and host_account != user.account:
-            raise BantamError(401, "")
+            raise MockError(401, "")
         return user
 
     def host_account(self, request: Request) -> str | None:
@@ -187,12 +196,12 @@ class BantamLiveMock(VendorMock):
         user = self.authenticate(request)
         profile = self.directory.accounts[user.account].profile
         if profile.get("api_access") is False:
-            raise BantamError(
+            raise MockError(
                 403, "API access is not enabled for this account (Settings > API Access)."
             )
         # lenient (§8 #2): no Accept, or any range JSON matches with q > 0, is fine
         if not accepts_json(request.headers.get("accept", "")):
-            raise BantamError(
+            raise MockError(
                 406, "This API only serves application/json; send Accept: application/json."
             )
         return user
@@ -217,13 +226,13 @@ class BantamLiveMock(VendorMock):
         record_id = int_id(raw_id)
         contact = None if record_id is None else self.store.get(user.account, KIND, record_id)
         if contact is None or not self.can_see(user, contact):
-            raise BantamError(404, f"Couldn't find Contact with ID={raw_id}")
+            raise MockError(404, f"Couldn't find Contact with ID={raw_id}")
         return contact
 
     def body(self, request: Request) -> Any:
         """The JSON body; `Content-Type: application/json` is required (§3)."""
         if not _is_json_type(request.headers.get("content-type", "")):
-            raise BantamError(415, "Send the body as JSON with Content-Type: application/json.")
+            raise MockError(415, "Send the body as JSON with Content-Type: application/json.")
         return json_body(request)
 
     # -- handlers ---------------------------------------------------------------------------
@@ -279,7 +288,7 @@ class BantamLiveMock(VendorMock):
         with self.store.transaction():  # read, merge and write as one step
             contact = self.find(user, request.path_params["id"])
             if not self.can_change(user, contact):
-                raise BantamError(403, "You are not allowed to update this contact.")
+                raise MockError(403, "You are not allowed to update this contact.")
             changes = contacts.clean(body, current_type=contact["type"])
             stamp = _now()
             merged = {**contact, **changes, "updated_at": stamp}
@@ -292,7 +301,7 @@ class BantamLiveMock(VendorMock):
         with self.store.transaction():
             contact = self.find(user, request.path_params["id"])
             if not self.can_change(user, contact):
-                raise BantamError(403, "You are not allowed to delete this contact.")
+                raise MockError(403, "You are not allowed to delete this contact.")
             self.store.delete(user.account, KIND, contact["id"])
             feed.record_event(self.store, user, "deleted", contact, _now())
         return Response(status_code=200)  # Rails scaffold: `head :ok`, an empty body
@@ -335,41 +344,22 @@ class BantamLiveMock(VendorMock):
 
     # -- routing ----------------------------------------------------------------------------
 
-    def guarded(self, handler: Handler) -> Handler:
-        """Turn the vendor's failures into its error shapes."""
-
-        async def endpoint(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except BantamError as exc:
-                return self.error(exc.status, exc.message, request)
-            except (InvalidJson, BadBody) as exc:
-                return self.error(400, f"Malformed request body: {exc}")
-            except ValidationFailed as exc:
-                return json_response([list(pair) for pair in exc.errors], 422)
-
-        return endpoint
-
     def routes(self) -> list[BaseRoute]:
-        update = self.guarded(self.update_contact)
         return [
             resource(
                 f"{PREFIX}/contacts",
-                {
-                    "GET": self.guarded(self.list_contacts),
-                    "POST": self.guarded(self.create_contact),
-                },
+                {"GET": self.list_contacts, "POST": self.create_contact},
                 self.unsupported,
             ),
             resource(
                 f"{PREFIX}/contacts/{{id}}",
                 {
-                    "GET": self.guarded(self.get_contact),
-                    "PUT": update,
-                    "POST": update,  # the vendor's own update example uses POST (§8 #1)
-                    "DELETE": self.guarded(self.delete_contact),
+                    "GET": self.get_contact,
+                    "PUT": self.update_contact,
+                    "POST": self.update_contact,  # the vendor updates with POST too (§8 #1)
+                    "DELETE": self.delete_contact,
                 },
                 self.unsupported,
             ),
-            resource(self.feed_path, {"GET": self.guarded(self.activity_feed)}, self.unsupported),
+            resource(self.feed_path, {"GET": self.activity_feed}, self.unsupported),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 from starlette.requests import Request
@@ -14,8 +15,9 @@ from starlette.routing import BaseRoute
 from ..core.accounts import Account, User
 from ..core.app import VendorMock
 from ..core.clock import utc_timestamp
+from ..core.errors import MockError
 from ..core.fields import Invalid, coerce_fields, plain_json
-from ..core.http import InvalidJson, int_id, json_body, json_response, resource
+from ..core.http import Handler, InvalidJson, int_id, json_body, json_response, resource
 from ..core.store import Filter, Operator, Store
 from .resources import POST_COERCE, RESOURCES, Resource
 
@@ -41,13 +43,6 @@ Lists = dict[str, dict[Any, list[int]]]
 def _link_op(child: str, link: str) -> Operator:
     # a note's `cust` is a list of customers; every other parent link is a single id
     return "contains" if (child, link) == ("note", "cust") else "="
-
-
-class ClevertimError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 class ClevertimMock(VendorMock):
@@ -85,7 +80,16 @@ class ClevertimMock(VendorMock):
 
     def unsupported(self, request: Request, allowed: list[str]) -> Response:
         # The vendor answers unsupported operations with 501 (documented for comment update).
-        return self.error(501, "Operation not supported.")
+        raise MockError(501, "Operation not supported.")
+
+    def failure(self, exc: Exception) -> MockError | None:
+        if isinstance(exc, InvalidJson):
+            # documented: "500 - Error, your JSON cannot be parsed. Use a json syntax
+            # validator" (the vendor's words, not the parser's)
+            return MockError(500, PARSE_ERROR)
+        if isinstance(exc, Invalid):
+            return MockError(400, f"Invalid {exc.field}: {exc.message}")
+        return None
 
     # -- auth and visibility ----------------------------------------------------------------
 
@@ -93,16 +97,16 @@ class ClevertimMock(VendorMock):
         header = request.headers.get("authorization", "")
         scheme, _, encoded = header.partition(" ")
         if scheme.lower() != "basic" or not encoded:
-            raise ClevertimError(
+            raise MockError(
                 401, "Authentication required: send your API token as the HTTP Basic user name."
             )
         try:
             token = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")[0]
         except (binascii.Error, UnicodeDecodeError):
-            raise ClevertimError(401, "Malformed HTTP Basic credentials.") from None
+            raise MockError(401, "Malformed HTTP Basic credentials.") from None
         user = self.directory.authenticate(token)
         if user is None:
-            raise ClevertimError(401, "Invalid API token.")
+            raise MockError(401, "Invalid API token.")
         return user
 
     def group_mask(self, user: User) -> int:
@@ -171,14 +175,14 @@ class ClevertimMock(VendorMock):
         record_id = int_id(raw_id)
         item = None if record_id is None else self.store.get(user.account, res.name, record_id)
         if item is None or not self.visible(user, item):
-            raise ClevertimError(404, f"No such {res.name}.")
+            raise MockError(404, f"No such {res.name}.")
         return item
 
     # -- writing ----------------------------------------------------------------------------
 
     def clean(self, res: Resource, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
-            raise ClevertimError(400, "The request body must be a JSON object.")
+            raise MockError(400, "The request body must be a JSON object.")
         # lone surrogates parse as JSON but are no text: refused before anything is stored
         body = _PLAIN.coerce("body", body)
         clean = coerce_fields(body, res.fields, check_required=False)
@@ -223,7 +227,7 @@ class ClevertimMock(VendorMock):
     def require(self, user: User, permission: str) -> None:
         if not user.can(permission):
             verb = "delete" if permission == "candelete" else "change"
-            raise ClevertimError(403, f"Your user is not allowed to {verb} data.")
+            raise MockError(403, f"Your user is not allowed to {verb} data.")
 
     # -- handlers ---------------------------------------------------------------------------
 
@@ -278,7 +282,7 @@ class ClevertimMock(VendorMock):
 
     async def update_comment(self, request: Request) -> Response:
         self.authenticate(request)
-        raise ClevertimError(501, "Comments cannot be updated: delete and re-create the comment.")
+        raise MockError(501, "Comments cannot be updated: delete and re-create the comment.")
 
     async def list_users(self, request: Request) -> Response:
         user = self.authenticate(request)
@@ -302,50 +306,20 @@ class ClevertimMock(VendorMock):
 
     # -- routing ----------------------------------------------------------------------------
 
-    def guarded(self, handler: Any, *args: Any) -> Any:
-        """Turn the vendor's errors into its error envelope."""
-
-        async def endpoint(request: Request) -> Response:
-            try:
-                return await handler(request, *args)  # type: ignore[no-any-return]
-            except ClevertimError as exc:
-                return self.error(exc.status, exc.message)
-            except InvalidJson:
-                # documented: "500 - Error, your JSON cannot be parsed. Use a json syntax
-                # validator" (the vendor's words, not the parser's)
-                return self.error(500, PARSE_ERROR)
-            except Invalid as exc:
-                return self.error(400, f"Invalid {exc.field}: {exc.message}")
-
-        return endpoint
-
     def routes(self) -> list[BaseRoute]:
         out: list[BaseRoute] = []
         for res in RESOURCES.values():
-            item_handlers = {
-                "GET": self.guarded(self.get_item, res),
-                "DELETE": self.guarded(self.delete_item, res),
+            item_handlers: dict[str, Handler] = {
+                "GET": partial(self.get_item, res=res),
+                "DELETE": partial(self.delete_item, res=res),
+                "PUT": partial(self.update_item, res=res) if res.updatable else self.update_comment,
             }
-            item_handlers["PUT"] = (
-                self.guarded(self.update_item, res)
-                if res.updatable
-                else self.guarded(self.update_comment)
-            )
-            out.append(
-                resource(
-                    f"{PREFIX}/{res.name}",
-                    {
-                        "GET": self.guarded(self.list_items, res),
-                        "POST": self.guarded(self.create_item, res),
-                    },
-                    self.unsupported,
-                )
-            )
+            collection: dict[str, Handler] = {
+                "GET": partial(self.list_items, res=res),
+                "POST": partial(self.create_item, res=res),
+            }
+            out.append(resource(f"{PREFIX}/{res.name}", collection, self.unsupported))
             out.append(resource(f"{PREFIX}/{res.name}/{{id}}", item_handlers, self.unsupported))
-        out.append(
-            resource(f"{PREFIX}/user", {"GET": self.guarded(self.list_users)}, self.unsupported)
-        )
-        out.append(
-            resource(f"{PREFIX}/group", {"GET": self.guarded(self.list_groups)}, self.unsupported)
-        )
+        out.append(resource(f"{PREFIX}/user", {"GET": self.list_users}, self.unsupported))
+        out.append(resource(f"{PREFIX}/group", {"GET": self.list_groups}, self.unsupported))
         return out

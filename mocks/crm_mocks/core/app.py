@@ -28,15 +28,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .accounts import Account, Directory, User, load_accounts
 from .body import DEFAULT_MAX_BODY_BYTES, BufferedBody, replaying, with_body
 from .control import control_routes
-from .faults import FaultMiddleware, Faults
+from .errors import MockError
+from .faults import FAULT_OPTIONS, FaultMiddleware, Faults, check_fault_options
+from .options import Option, parse_options
+from .options import OptionError as OptionError  # where callers have always imported it
 from .recorder import CONTROL_PREFIX, RequestLog
 from .store import Store
 
 log = logging.getLogger("crm_mocks")
-
-
-class OptionError(ValueError):
-    """A vendor option (`--option NAME=VALUE`) has an unusable value."""
 
 
 class VendorMock(ABC):
@@ -50,7 +49,10 @@ class VendorMock(ABC):
     secret_headers: ClassVar[tuple[str, ...]] = ("authorization",)
     #: answer `/x/` like `/x` (for vendors whose servers do)
     strip_trailing_slash: ClassVar[bool] = False
-    #: settings a user may pass with `--option NAME=VALUE` (name -> what it does)
+    #: the vendor's own settings (`--option NAME=VALUE`, `start_mock(vendor, NAME=VALUE)`);
+    #: every vendor also takes the fault options (faults.py)
+    declared_options: ClassVar[tuple[Option, ...]] = ()
+    #: name -> what it does, of every option the vendor takes (derived from the declarations)
     option_names: ClassVar[Mapping[str, str]] = {}
     #: path prefixes whose request bodies carry secrets (replaced in the request log)
     secret_body_paths: ClassVar[tuple[str, ...]] = ()
@@ -63,9 +65,20 @@ class VendorMock(ABC):
     ) -> None:
         self.store = store
         self.directory = Directory(accounts, self.secret_of)
-        self.options = dict(options or {})
+        #: every option's value, parsed and checked (defaults filled in)
+        self.options = parse_options(self.all_options(), options or {}, self.name)
+        check_fault_options(self.options)
         #: exceptions that escaped the vendor's handlers (each answered as a 500)
         self.unhandled_errors = 0
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.option_names = {option.name: option.doc for option in cls.all_options()}
+
+    @classmethod
+    def all_options(cls) -> tuple[Option, ...]:
+        """The vendor's options, then the fault options every vendor takes."""
+        return (*cls.declared_options, *FAULT_OPTIONS)
 
     @staticmethod
     @abstractmethod
@@ -79,6 +92,29 @@ class VendorMock(ABC):
     @abstractmethod
     def error(self, status: int, message: str, request: Request | None = None) -> Response:
         """A response in the vendor's error shape."""
+
+    def render_error(self, exc: MockError, request: Request | None = None) -> Response:
+        """The answer to a `MockError` raised under a handler: the vendor's error shape, plus
+        the exception's headers."""
+        response = self.error(exc.status, exc.message, request)
+        response.headers.update(exc.headers)
+        return response
+
+    def failure(self, exc: Exception) -> MockError | None:
+        """What the vendor answers to an exception of a shared helper (core.http's
+        `InvalidJson`, core.fields' `Invalid`, ...) that escaped a handler; None (the default)
+        leaves it an unexpected error, answered 500."""
+        return None
+
+    def failure_response(self, exc: Exception, request: Request) -> Response | None:
+        """The vendor's answer to an exception raised under a handler, or None for a crash."""
+        failure = exc if isinstance(exc, MockError) else self.failure(exc)
+        return None if failure is None else self.render_error(failure, request)
+
+    def unsupported(self, request: Request, allowed: list[str]) -> Response:
+        """The answer to a method the path does not serve (`resource` routes call it with the
+        methods it does serve): by default a 405 in the vendor's shape with an `Allow` header."""
+        raise MockError(405, "Method not allowed", headers={"Allow": ", ".join(allowed)})
 
     def seed(self) -> None:  # noqa: B027 - optional hook
         """Create the data a fresh account starts with (after start-up and every reset)."""
@@ -152,7 +188,12 @@ class _MockCore:
             if answer.status is not None:
                 raise
             await self.http_error(Request(scope), exc)(scope, receive, answer)
-        except Exception:
+        except Exception as exc:
+            # a MockError (or a helper's exception the vendor reads as one) is its own answer
+            failure = None if answer.status else self.vendor.failure_response(exc, Request(scope))
+            if failure is not None:
+                await failure(scope, receive, answer)
+                return
             # Counted so contract tests can tell a crash from a vendor-documented 500.
             self.vendor.unhandled_errors += 1
             log.exception("unhandled error in the %s mock", self.vendor.name)

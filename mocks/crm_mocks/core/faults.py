@@ -27,52 +27,65 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .options import Option, OptionError
 from .recorder import CONTROL_PREFIX
 
 if TYPE_CHECKING:
     from .app import VendorMock
 
-FAULT_OPTIONS: Mapping[str, str] = {
-    "fault_latency_ms": "milliseconds to wait before handling each API request (default 0)",
-    "fault_503_rate": "share 0..1 of API requests answered 503 in the vendor's error shape",
-    "fault_drop_rate": "share 0..1 of API requests whose connection is cut before an answer",
-    "fault_seed": "seed making the injected faults reproducible (default: random)",
-}
+FAULT_OPTIONS: tuple[Option, ...] = (
+    Option(
+        "fault_latency_ms",
+        float,
+        0.0,
+        "milliseconds to wait before handling each API request",
+        minimum=0,
+    ),
+    Option(
+        "fault_503_rate",
+        float,
+        0.0,
+        "share of API requests answered 503 in the vendor's error shape",
+        minimum=0,
+        maximum=1,
+    ),
+    Option(
+        "fault_drop_rate",
+        float,
+        0.0,
+        "share of API requests whose connection is cut before an answer",
+        minimum=0,
+        maximum=1,
+    ),
+    Option(
+        "fault_seed", int, None, "seed making the injected faults reproducible (not set: random)"
+    ),
+)
 
 
-class FaultOptionError(ValueError):
-    """A fault option has an unusable value."""
+class FaultOptionError(OptionError):
+    """The fault options do not go together."""
 
 
 class ConnectionDropped(Exception):  # noqa: N818 - names what happened, not an error kind
     """Raised after a cut-off answer start so the server closes the connection."""
 
 
-def _rate(options: Mapping[str, Any], name: str) -> float:
-    try:
-        value = float(options.get(name, 0))
-    except (TypeError, ValueError):
-        raise FaultOptionError(f"{name} must be a number between 0 and 1") from None
-    if not 0 <= value <= 1:
-        raise FaultOptionError(f"{name} must be between 0 and 1, got {value}")
-    return value
+def check_fault_options(options: Mapping[str, Any]) -> None:
+    """The rule no single option's bounds can say: one draw decides a request's fate."""
+    if options.get("fault_drop_rate", 0) + options.get("fault_503_rate", 0) > 1:
+        raise FaultOptionError("fault_drop_rate + fault_503_rate must not exceed 1")
 
 
 class Faults:
-    """The fault settings of one mock, and its seeded random draws."""
+    """The fault settings of one mock (its options, parsed: see `FAULT_OPTIONS`), and its
+    seeded random draws."""
 
     def __init__(self, options: Mapping[str, Any]) -> None:
-        try:
-            latency_ms = float(options.get("fault_latency_ms", 0))
-        except (TypeError, ValueError):
-            raise FaultOptionError("fault_latency_ms must be a number") from None
-        if latency_ms < 0:
-            raise FaultOptionError("fault_latency_ms must not be negative")
-        self.latency = latency_ms / 1000
-        self.drop_rate = _rate(options, "fault_drop_rate")
-        self.error_rate = _rate(options, "fault_503_rate")
-        if self.drop_rate + self.error_rate > 1:
-            raise FaultOptionError("fault_drop_rate + fault_503_rate must not exceed 1")
+        check_fault_options(options)
+        self.latency = options.get("fault_latency_ms", 0) / 1000
+        self.drop_rate = options.get("fault_drop_rate", 0)
+        self.error_rate = options.get("fault_503_rate", 0)
         self._random = random.Random(options.get("fault_seed"))
         self._lock = threading.Lock()
 

@@ -17,10 +17,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..core.accounts import Account, User
-from ..core.app import OptionError, VendorMock
+from ..core.app import VendorMock
 from ..core.body import request_body
+from ..core.errors import MockError
 from ..core.fields import Invalid, coerce_fields, plain_json
 from ..core.http import ALL_METHODS, InvalidJson, json_body, json_response, resource
+from ..core.options import Option
 from ..core.store import Order, Store
 from . import objects as obj
 from . import seed as seeds
@@ -37,13 +39,6 @@ _OPERATION = re.compile(r"^(contact|activity|custom_field)\.(list|save|create)(\
 _PLAIN = plain_json()
 
 
-class RelentaError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 Handler = Callable[[Request, str], Awaitable[Response]]
 
 
@@ -55,21 +50,22 @@ class RelentaMock(VendorMock):
     name: ClassVar[str] = "relenta"
     api_prefix: ClassVar[str] = PREFIX
     secret_headers: ClassVar[tuple[str, ...]] = (KEY_HEADER.lower(), "authorization")
-    option_names: ClassVar[Mapping[str, str]] = {
-        "contact_limit": (
-            f"contacts a department may hold (default {DEFAULT_CONTACT_LIMIT}); creating one "
-            "more answers 401, the doc's plan-limit error"
+    declared_options: ClassVar[tuple[Option, ...]] = (
+        Option(
+            "contact_limit",
+            int,
+            DEFAULT_CONTACT_LIMIT,
+            "contacts a department may hold; creating one more answers 401, the doc's "
+            "plan-limit error",
+            minimum=0,
         ),
-    }
+    )
 
     def __init__(
         self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
     ) -> None:
         super().__init__(store, accounts, options)
-        limit = self.options.get("contact_limit", DEFAULT_CONTACT_LIMIT)
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise OptionError("relenta option contact_limit must be a whole number >= 0")
-        self.contact_limit = limit
+        self.contact_limit: int = self.options["contact_limit"]
 
     @staticmethod
     def secret_of(credentials: Mapping[str, str]) -> str:
@@ -87,11 +83,16 @@ class RelentaMock(VendorMock):
         return json_response(body, status)
 
     def unsupported(self, request: Request, allowed: list[str]) -> Response:
-        response = self.error(
-            405, f"{request.method} is not supported here; use {' or '.join(allowed)}."
+        raise MockError(
+            405,
+            f"{request.method} is not supported here; use {' or '.join(allowed)}.",
+            headers={"Allow": ", ".join(allowed)},
         )
-        response.headers["Allow"] = ", ".join(allowed)
-        return response
+
+    def failure(self, exc: Exception) -> MockError | None:
+        if isinstance(exc, Invalid):  # field names come from the client: keep the message short
+            return MockError(400, f"Invalid {exc.field[:100]}: {exc.message}")
+        return None
 
     # -- departments (§2, §9.7) -------------------------------------------------------------
 
@@ -103,10 +104,10 @@ class RelentaMock(VendorMock):
     def department(self, request: Request) -> User:
         key = request.headers.get(KEY_HEADER)
         if not key:
-            raise RelentaError(401, f"The department API key is missing: send {KEY_HEADER}.")
+            raise MockError(401, f"The department API key is missing: send {KEY_HEADER}.")
         user = self.directory.authenticate(key)
         if user is None:
-            raise RelentaError(401, "The department API key is incorrect.")
+            raise MockError(401, "The department API key is incorrect.")
         return user
 
     def new_id(self, user: User) -> int:
@@ -146,17 +147,17 @@ class RelentaMock(VendorMock):
         """
         raw = request_body(request)
         if not raw.strip():
-            raise RelentaError(400, "The request body is empty: send the object as JSON.")
+            raise MockError(400, "The request body is empty: send the object as JSON.")
         try:
             body = json_body(request)
         except InvalidJson as exc:
             declared = request.headers.get("content-type", "").split(";")[0].strip().lower()
             looks_json = raw.lstrip()[:1] in (b"{", b"[")
             if declared.endswith("json") or looks_json:
-                raise RelentaError(400, f"{str(exc).capitalize()}.") from None
+                raise MockError(400, f"{str(exc).capitalize()}.") from None
             return self.form_body(raw)
         if not isinstance(body, dict):
-            raise RelentaError(400, "The request body must be a JSON object.")
+            raise MockError(400, "The request body must be a JSON object.")
         # lone surrogates and NaN parse but could not be stored and sent back as JSON
         return dict(_PLAIN.coerce("body", body))
 
@@ -167,13 +168,13 @@ class RelentaMock(VendorMock):
                 raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True, max_num_fields=500
             )
         except (UnicodeDecodeError, ValueError):
-            raise RelentaError(
+            raise MockError(
                 400, "The request body is neither JSON nor form fields (name=value&...)."
             ) from None
         body: dict[str, Any] = {}
         for name, value in pairs:
             if name in body:
-                raise RelentaError(400, f"Invalid {name}: given more than once.")
+                raise MockError(400, f"Invalid {name}: given more than once.")
             # form fields are all text; the boolean fields take the usual spellings
             if name in obj.BOOLEANS and value.lower() in ("true", "1", "false", "0"):
                 body[name] = value.lower() in ("true", "1")
@@ -191,12 +192,12 @@ class RelentaMock(VendorMock):
                 return default
             digits = raw.lstrip("0")
             if not (raw.isascii() and raw.isdigit()) or not digits:
-                raise RelentaError(400, f"Invalid {name}: must be a whole number from 1.")
+                raise MockError(400, f"Invalid {name}: must be a whole number from 1.")
             # past 19 digits the exact value no longer matters (no page is that far), and
             # Python refuses to convert more than 4,300 digits
             value = int(digits) if len(digits) <= 19 else 10**19
             if maximum is not None and value > maximum:
-                raise RelentaError(400, f"Invalid {name}: must be at most {maximum}.")
+                raise MockError(400, f"Invalid {name}: must be at most {maximum}.")
             return value
 
         return number("page", 1, None), number("page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
@@ -226,7 +227,7 @@ class RelentaMock(VendorMock):
         record_id = self.body_id(body)
         current = None if record_id is None else self.store.get(part, kind, record_id)
         if current is None:
-            raise RelentaError(404, f"No {kind} exists with the id given.")
+            raise MockError(404, f"No {kind} exists with the id given.")
         return current
 
     # -- contacts ---------------------------------------------------------------------------
@@ -273,7 +274,7 @@ class RelentaMock(VendorMock):
                 self.store.put(part, "contact", item)
                 return self.ok({"id": item["id"]})
             if self.store.count(part, "contact") >= self.contact_limit:
-                raise RelentaError(
+                raise MockError(
                     401, f"Your plan allows {self.contact_limit} contacts in this department."
                 )
             created = self.store.insert(part, "contact", item, record_id=self.new_id(user))
@@ -345,23 +346,10 @@ class RelentaMock(VendorMock):
         user = self.department(request)
         if request.query_params:  # "No additional parameters needed or allowed."
             names = ", ".join(sorted(set(request.query_params.keys())))[:200]
-            raise RelentaError(400, f"custom_field.list.json takes no parameters (got {names}).")
+            raise MockError(400, f"custom_field.list.json takes no parameters (got {names}).")
         return self.ok([obj.present_field(d) for d in self.definitions(self.partition(user))])
 
     # -- routing ----------------------------------------------------------------------------
-
-    def guarded(self, handler: Handler, kind: str) -> Callable[[Request], Awaitable[Response]]:
-        """Turn the vendor's errors into its envelope."""
-
-        async def endpoint(request: Request) -> Response:
-            try:
-                return await handler(request, kind)
-            except RelentaError as exc:
-                return self.error(exc.status, exc.message)
-            except Invalid as exc:  # field names come from the client: keep the message short
-                return self.error(400, f"Invalid {exc.field[:100]}: {exc.message}")
-
-        return endpoint
 
     async def other_path(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -373,9 +361,10 @@ class RelentaMock(VendorMock):
 
     def routes(self) -> list[BaseRoute]:
         def op(path: str, method: str, handler: Handler, kind: str) -> BaseRoute:
-            return resource(
-                f"{PREFIX}/{path}", {method: self.guarded(handler, kind)}, self.unsupported
-            )
+            def serve(request: Request) -> Awaitable[Response]:
+                return handler(request, kind)
+
+            return resource(f"{PREFIX}/{path}", {method: serve}, self.unsupported)
 
         return [
             op("contact.list.json", "GET", self.list_contacts, "contact"),

@@ -18,7 +18,8 @@ from ..core.fields import Invalid, boolean, coerce_fields, integer
 from ..core.store import Filter, Order
 from .errors import SellError, blank, from_invalid, invalid_param
 from .hooks import Ctx, missing_ref, present
-from .listing import MAX_ID, BadValue, p_ids, p_int, single_values
+from .listing import single_values
+from .params import MAX_ID, BadValue, p_ids, p_int
 from .resources import BY_NAME, LEAD_CONVERSIONS
 from .values import now
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from ..core.errors import MockError
 from ..core.fields import Invalid
 from ..core.http import json_response
 
@@ -61,8 +62,8 @@ def http_status(status: int) -> str:
         return str(status)
 
 
-class SellError(Exception):
-    """A failure answered with Sell's error envelope."""
+class SellError(MockError):
+    """A failure answered with Sell's error envelope (the core hands it to `render`)."""
 
     def __init__(
         self,
@@ -74,13 +75,11 @@ class SellError(Exception):
         field: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(details or code)
-        self.status = status
+        super().__init__(status, details or code, headers=headers)
         self.code = code
         self.details = details
         self.resource = resource
         self.field = field
-        self.headers = headers or {}
 
 
 def render(exc: SellError, request_id: str) -> Response:

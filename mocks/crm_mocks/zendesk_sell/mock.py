@@ -16,10 +16,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from ..core.accounts import Account, User
-from ..core.app import OptionError, VendorMock
+from ..core.app import VendorMock
 from ..core.body import request_body
+from ..core.errors import MockError
 from ..core.fields import Invalid, coerce_fields, plain_json
 from ..core.http import ALL_METHODS, InvalidJson, int_id, json_body, json_response, resource
+from ..core.options import Option
 from ..core.ratelimit import RateLimiter
 from ..core.store import Filter, Store
 from . import conversions, customfields, firehose, oauth, search, sync
@@ -39,7 +41,6 @@ from .hooks import Ctx, hooks, missing_ref, present, strip
 from .listing import (
     CUSTOM_PARAM,
     MAX_OFFSET,
-    BadValue,
     choose_index,
     custom_field_filter,
     links,
@@ -47,6 +48,7 @@ from .listing import (
     parse_list_query,
     single_values,
 )
+from .params import BadValue
 from .resources import BY_KIND, BY_NAME, RESOURCES, SEQUENCE_ENROLLMENTS, Resource
 from .seed import seed_account
 from .values import now
@@ -75,18 +77,31 @@ class ZendeskSellMock(VendorMock):
     #: the official clients' base URL is the host; they add `API_VERSION = '/v2'` to each path
     client_base_path: ClassVar[str] = ""
     secret_headers: ClassVar[tuple[str, ...]] = ("authorization",)
-    option_names: ClassVar[Mapping[str, str]] = {
-        "rate_limit": f"requests a token may make per window (default {DEFAULT_RATE_LIMIT})",
-        "rate_window": f"rate-limit window in seconds (default {DEFAULT_RATE_WINDOW})",
-        "firehose_retention": (
-            "seconds of Firehose history a position stays valid "
-            f"(default {firehose.DEFAULT_RETENTION}, the documented 72 h)"
+    declared_options: ClassVar[tuple[Option, ...]] = (
+        Option(
+            "rate_limit", int, DEFAULT_RATE_LIMIT, "requests a token may make per window", minimum=1
         ),
-        "oauth_token_ttl": (
-            f"seconds an OAuth2 access token lives (default {oauth.DEFAULT_TTL}, "
-            "the documented hour)"
+        Option(
+            "rate_window",
+            float,
+            float(DEFAULT_RATE_WINDOW),
+            "rate-limit window in seconds",
+            minimum=0,
+            above=True,
         ),
-    }
+        Option(
+            "firehose_retention",
+            float,
+            float(firehose.DEFAULT_RETENTION),
+            "seconds of Firehose history a position stays valid (default: the documented 72 h)",
+        ),
+        Option(
+            "oauth_token_ttl",
+            float,
+            float(oauth.DEFAULT_TTL),
+            "seconds an OAuth2 access token lives (default: the documented hour)",
+        ),
+    )
     # token requests carry passwords, codes and refresh tokens in their form bodies
     secret_body_paths: ClassVar[tuple[str, ...]] = ("/oauth2/",)
 
@@ -94,16 +109,9 @@ class ZendeskSellMock(VendorMock):
         self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
     ) -> None:
         super().__init__(store, accounts, options)
-        try:
-            limit = int(self.options.get("rate_limit", DEFAULT_RATE_LIMIT))
-            window = float(self.options.get("rate_window", DEFAULT_RATE_WINDOW))
-            self.limiter = RateLimiter(limit, window)
-            self.retention = float(
-                self.options.get("firehose_retention", firehose.DEFAULT_RETENTION)
-            )
-            self.token_ttl = float(self.options.get("oauth_token_ttl", oauth.DEFAULT_TTL))
-        except (TypeError, ValueError) as exc:
-            raise OptionError(f"zendesk-sell: bad rate/firehose/oauth option ({exc})") from None
+        self.limiter = RateLimiter(self.options["rate_limit"], self.options["rate_window"])
+        self.retention: float = self.options["firehose_retention"]
+        self.token_ttl: float = self.options["oauth_token_ttl"]
         for res in RESOURCES:
             for paths in res.indexes:
                 store.ensure_index(res.kind, list(paths))
@@ -154,15 +162,12 @@ class ZendeskSellMock(VendorMock):
 
     def endpoint(self, handler: Handler, *args: Any) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
-            request_id = new_request_id()
-            try:
-                user = self.admit(request)
-                if request.method in ("GET", "HEAD"):
-                    self.require(user, "read")  # an OAuth2 token may lack it (§4.4)
-                response = await handler(request, self.context(request, user), user, *args)
-            except SellError as exc:
-                return render(exc, request_id)
-            response.headers["X-Request-Id"] = request_id
+            # a SellError raised here or in the handler reaches the core, which renders it
+            user = self.admit(request)
+            if request.method in ("GET", "HEAD"):
+                self.require(user, "read")  # an OAuth2 token may lack it (§4.4)
+            response = await handler(request, self.context(request, user), user, *args)
+            response.headers["X-Request-Id"] = new_request_id()
             response.headers["Content-Language"] = "en"
             if response.headers.get("content-type") == "application/json":
                 response.headers["Content-Type"] = JSON_TYPE
@@ -170,19 +175,20 @@ class ZendeskSellMock(VendorMock):
 
         return run
 
+    def render_error(self, exc: MockError, request: Request | None = None) -> Response:
+        if isinstance(exc, SellError):
+            return render(exc, new_request_id())
+        return super().render_error(exc, request)
+
     def unsupported(self, request: Request, allowed: list[str]) -> Response:
         # 405 is undocumented for Sell (§3.2): answered after auth, in the error envelope
-        request_id = new_request_id()
-        try:
-            self.admit(request)
-            raise SellError(
-                405,
-                "method_not_allowed",
-                f"The {request.method} method is not allowed on this path.",
-                headers={"Allow": ", ".join(allowed)},
-            )
-        except SellError as exc:
-            return render(exc, request_id)
+        self.admit(request)
+        raise SellError(
+            405,
+            "method_not_allowed",
+            f"The {request.method} method is not allowed on this path.",
+            headers={"Allow": ", ".join(allowed)},
+        )
 
     @staticmethod
     def require(user: User, scope: str) -> None:

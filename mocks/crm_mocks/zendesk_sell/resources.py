@@ -26,7 +26,7 @@ from ..core.fields import (
     text,
 )
 from ..core.store import Filter
-from .listing import (
+from .params import (
     MAX_ID,
     BadValue,
     Param,

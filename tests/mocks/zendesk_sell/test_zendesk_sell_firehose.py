@@ -7,9 +7,10 @@ import base64
 from typing import Any
 
 import httpx
-from conftest import Sell, error_of
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
+
+from .conftest import Sell, error_of
 
 
 def walk(v3: httpx.Client, stream: str, position: str = "tail") -> tuple[list[Any], str]:
