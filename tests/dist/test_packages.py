@@ -1,4 +1,4 @@
-"""dist/packages/ (`make dist`, scripts/dist.py): a wheel and an sdist of every generated client
+"""dist/packages/ (`make dist`, crm_tools.dist): a wheel and an sdist of every generated client
 and of crm-mocks, installed into a fresh virtualenv and used the way a user would.
 
 Built, not reused: the wheels are built once per run by the same function `make dist` runs
@@ -26,9 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import dist
 import httpx
 import pytest
+
+from crm_tools import dist
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORS = dist.vendors()
@@ -239,7 +240,7 @@ def test_a_release_selects_one_clients_files_and_only_for_its_spec_tag(
     packages: Path, tmp_path: Path
 ) -> None:
     """What release.yml publishes: `dist.py --release VENDOR --tag spec/VENDOR/v<version>`."""
-    import spec_diff
+    from crm_tools import spec_diff
 
     vendor = "relenta"
     version = str(

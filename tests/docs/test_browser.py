@@ -26,10 +26,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import build_docs
 import pytest
 import yaml
 from cdp import Chromium, Page
+
+from crm_tools import build_docs
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

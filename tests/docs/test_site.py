@@ -1,4 +1,4 @@
-"""The documentation build (scripts/build_docs.py) without a browser: what the generated pages
+"""The documentation build (crm_tools.build_docs) without a browser: what the generated pages
 say is what the specs and the contract results say, the site needs no network, and a new spec
 gets its pages with no change to the docs code."""
 
@@ -10,11 +10,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import build_docs
 import pytest
 import yaml
-from docs_pages import coverage_section, vendor_page
-from docs_spec import ROOT, Vendor, load_vendors
+
+from crm_tools import build_docs
+from crm_tools.docs_pages import coverage_section, vendor_page
+from crm_tools.docs_spec import ROOT, Vendor, load_vendors
 
 VENDORS = load_vendors()
 

@@ -1,6 +1,6 @@
 """Golden record of the client pipeline: a tiny spec in, three committed clients out.
 
-tests/generate/golden/spec.yaml exercises every addition of scripts/generate.py (error
+tests/generate/golden/spec.yaml exercises every addition of crm_tools.generate (error
 extraction, pagination, comma-joined arrays, deepObject, an idempotent write);
 golden_settings.yaml makes one client per auth kind (basic, bearer, header). Their output is
 committed under golden/generated/ and must equal a fresh build byte for byte, so any change of
@@ -17,7 +17,6 @@ import asyncio
 import base64
 import json
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,13 +27,12 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
+from crm_tools import clients, generate
+
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 EXPECTED = GOLDEN / "generated"
 CLIENTS = ("golden-basic", "golden-bearer", "golden-header")
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-
-import generate  # noqa: E402 - the pipeline under test, from scripts/
 
 
 def build_all(dest: Path) -> None:
@@ -54,15 +52,9 @@ def test_fresh_build_equals_the_golden_record(tmp_path: Path) -> None:
 
 # -- the golden clients, imported and called ------------------------------------------------------
 
-for _folder in sorted(EXPECTED.glob("*-client")):
-    if str(_folder) not in sys.path:
-        sys.path.insert(0, str(_folder))
-
 
 def package(name: str) -> ModuleType:
-    import importlib
-
-    return importlib.import_module(name.replace("-", "_") + "_client")
+    return clients.load_client(EXPECTED / f"{name}-client")
 
 
 WIDGETS = [{"id": i, "name": f"w{i}", "color": "red"} for i in range(1, 6)]

@@ -1,13 +1,13 @@
 """Build the documentation site: `make docs` -> site/ (works offline).
 
-    python scripts/build_docs.py [--contracts run|read] [--site DIR]
+    python -m crm_tools.build_docs [--contracts run|read] [--site DIR]
 
 1. Hand-written pages (docs/*.md) are copied into build/docs/src/; `<!-- vendors -->` in
    docs/index.md becomes the vendor table.
 2. Per vendor, from specs/*.yaml (a new spec appears without touching this code):
    build/docs/src/vendors/<vendor>.md (base URL and auth, quickstart with the generated client,
    mock, contract tests, coverage, markers, decisions, sources),
-   build/docs/src/changelogs/<vendor>.md (scripts/spec_diff.py: the classified changes between
+   build/docs/src/changelogs/<vendor>.md (crm_tools.spec_diff: the classified changes between
    the spec's release tags `spec/<vendor>/v<version>`) and
    build/docs/src/reference/<vendor>.html, the whole spec rendered by Redoc with the pinned
    Redocly CLI (package.json + package-lock.json, `npm ci` when node_modules is missing or
@@ -39,12 +39,10 @@ from typing import Any, Literal
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import node_tools  # noqa: E402
-import spec_diff  # noqa: E402
-from docs_pages import vendor_page, vendor_table  # noqa: E402
-from docs_spec import ROOT, ContractResult, Vendor, load_vendors  # noqa: E402
+from crm_tools import node_tools, spec_diff
+from crm_tools.docs_pages import vendor_page, vendor_table
+from crm_tools.docs_spec import ContractResult, Vendor, load_vendors
+from crm_tools.paths import ROOT
 
 DOCS = ROOT / "docs"
 WORK = ROOT / "build" / "docs"

@@ -1,10 +1,10 @@
 """Spec changes, classified: the breaking-change gate (`make diff`) and the per-vendor changelogs.
 
-    python scripts/spec_diff.py diff [--base REF] [--specs DIR]   gate: every spec vs REF
-    python scripts/spec_diff.py changelog [--out DIR] [VENDOR ...]  changelogs from the tags
+    python -m crm_tools.spec_diff diff [--base REF] [--specs DIR]   gate: every spec vs REF
+    python -m crm_tools.spec_diff changelog [--out DIR] [VENDOR ...]  changelogs from the tags
 
 The classification is api-smart-diff's (npm, pinned in package-lock.json, run by
-scripts/spec_diff.mjs): each change is breaking, non-breaking, deprecated, annotation
+crm_tools/spec_diff.mjs): each change is breaking, non-breaking, deprecated, annotation
 (descriptions, examples) or unclassified. This script only reads the specs, applies the
 project's rule and writes the reports.
 
@@ -35,9 +35,10 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-ROOT = Path(__file__).resolve().parent.parent
+from crm_tools.paths import ROOT
+
 SPECS = ROOT / "specs"
-RUNNER = ROOT / "scripts" / "spec_diff.mjs"
+RUNNER = Path(__file__).with_name("spec_diff.mjs")  # api-smart-diff, run by node
 TAG_PREFIX = "spec/"
 BREAKING = "breaking"
 KINDS = ("breaking", "non-breaking", "deprecated", "unclassified", "annotation")
@@ -125,7 +126,7 @@ def version_key(version: str) -> Version:
 
 def load_text(text: str, where: str) -> dict[str, Any]:
     """A spec read the lint gate's way (keys as written, dates as strings)."""
-    import lint_specs
+    from crm_tools import lint as lint_specs
 
     with tempfile.TemporaryDirectory(prefix="spec-diff-") as tmp:
         path = Path(tmp) / "spec.yaml"
@@ -163,7 +164,7 @@ def specs_in(folder: Path) -> dict[str, str]:
 
 
 def _node() -> str:
-    import node_tools
+    from crm_tools import node_tools
 
     node = shutil.which("node")
     if node is None:
