@@ -481,3 +481,26 @@ def provenance_section(vendor: Vendor) -> str:
             shown = f"[evidence/{page}](../evidence/{page})"  # the fact sheet, restated
         out.append(f"- **{entry.get('kind', '')}** — {entry.get('title', '')} ({shown})")
     return "\n".join(out) + "\n"
+
+
+def lint_rules_page() -> str:
+    """Every rule of the lint gate, from its registry: the name, what it requires, and the
+    module that checks it (where `@rule` declares it)."""
+    from crm_tools.lint import RULES
+    from crm_tools.lint.registry import WHERE
+
+    rows = [
+        [f"`{name}`", text, f"`{WHERE[name].removeprefix('crm_tools.lint.')}`"]
+        for name, text in sorted(RULES.items())
+    ]
+    return "\n".join(
+        [
+            "# Lint rules\n",
+            "What `make lint` (`python -m crm_tools.lint`) checks in every spec, on top of "
+            "openapi-spec-validator. Each rule is declared where it is checked, with "
+            "`@rule(name, doc=...)` in `scripts/crm_tools/lint/`; this page, the gate's `--help` "
+            "and the test that every rule has a failing case read that registry.\n",
+            table(["rule", "requires", "checked in"], rows),
+            "",
+        ]
+    )

@@ -98,6 +98,8 @@ class ContractResult:
     failures: int
     operations_tested: frozenset[str]
     source: Path
+    #: "sha256:<hex>" of the spec file the run tested; None in reports of the old format
+    spec_digest: str | None = None
 
 
 @dataclass
@@ -298,6 +300,7 @@ class Vendor:
             failures=int(data.get("failures") or 0),
             operations_tested=frozenset(tested),
             source=path,
+            spec_digest=str(data["spec_digest"]) if data.get("spec_digest") else None,
         )
 
 

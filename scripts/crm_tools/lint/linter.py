@@ -174,6 +174,32 @@ class Linter:
         except RefError:
             return None
 
+    def deref_object(self, node: Any, pointer: str) -> tuple[Any, str, str] | None:
+        """`node` with its $refs followed: (target, the target's URI, where the target is
+        written: `pointer`, or the target's own pointer when `node` is a $ref). None unless it
+        resolves to an object (an unresolved $ref is reported by unresolved-ref)."""
+        resolved = self.try_deref(node)
+        if resolved is None or not isinstance(resolved[0], Mapping):
+            return None
+        target, uri = resolved
+        if isinstance(node, Mapping) and "$ref" in node:
+            pointer = self.pointer_of(uri, pointer)
+        return target, uri, pointer
+
+    def report_blank_strings(
+        self, node: Mapping[str, Any], keys: tuple[str, ...], pointer: str, what: str, rule: str
+    ) -> None:
+        """Report each of `keys` whose value in `node` is not a non-empty string."""
+        for key in keys:
+            value = node.get(key)
+            if not isinstance(value, str) or not value.strip():
+                self.report(
+                    join(pointer, key),
+                    f"{what}{key} is missing or not a non-empty string"
+                    + ("" if value is None else f" (got {value!r})"),
+                    rule,
+                )
+
     def where(self, uri: str) -> str:
         """Human form of a location URI: '#/components/...' in this spec, else file#ptr."""
         doc_uri, fragment = urldefrag(uri)

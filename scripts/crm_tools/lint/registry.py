@@ -23,6 +23,8 @@ RULES: dict[str, str] = {}
 CHECKS: list[Check] = []
 #: rule name -> the module that checks it
 WHERE: dict[str, str] = {}
+#: rule name -> (the function that declares it, registration number)
+_DECLARED: dict[str, tuple[object, int]] = {}
 
 
 def rule(name: str, *, doc: str, check: bool = True) -> Callable[[F], F]:
@@ -34,6 +36,7 @@ def rule(name: str, *, doc: str, check: bool = True) -> Callable[[F], F]:
             raise ValueError(f"lint rule {name!r} is declared twice")
         RULES[name] = " ".join(doc.split())
         WHERE[name] = function.__module__
+        _DECLARED[name] = (function, len(_DECLARED))
         if check and function not in CHECKS:
             CHECKS.append(function)  # type: ignore[arg-type]
         return function
@@ -42,8 +45,19 @@ def rule(name: str, *, doc: str, check: bool = True) -> Callable[[F], F]:
 
 
 def run_in_order(modules: list[str]) -> None:
-    """Order CHECKS by family (the modules listed), keeping each module's own order."""
+    """Order CHECKS and RULES by family (the modules listed), keeping each module's own order."""
     unknown = {check.__module__ for check in CHECKS} - set(modules)
     if unknown:
         raise ValueError(f"rule modules missing from the run order: {sorted(unknown)}")
     CHECKS.sort(key=lambda check: modules.index(check.__module__))
+
+    # the rule list (--help, docs) in the same order (the loader's yaml first), and
+    # a check's stacked @rule lines top to bottom (decorators register bottom-up)
+    def position(name: str) -> tuple[int, int, int]:
+        function, number = _DECLARED[name]
+        module = modules.index(WHERE[name]) if WHERE[name] in modules else -1
+        check = CHECKS.index(function) if function in CHECKS else -1
+        return (module, check, -number)
+
+    for name in sorted(RULES, key=position):
+        RULES[name] = RULES.pop(name)

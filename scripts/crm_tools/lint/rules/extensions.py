@@ -114,15 +114,7 @@ def _check_decision(lint: Linter, value: Any, pointer: str, decisions: dict[str,
             "extension-shape",
         )
         return
-    for key in keys:
-        v = value.get(key)
-        if not isinstance(v, str) or not v.strip():
-            lint.report(
-                join(pointer, key),
-                f"x-decision.{key} is missing or not a non-empty string"
-                + ("" if v is None else f" (got {v!r})"),
-                "extension-shape",
-            )
+    lint.report_blank_strings(value, keys, pointer, "x-decision.", "extension-shape")
     extra = sorted(str(k) for k in value if k not in keys)
     if extra:
         lint.report(

@@ -119,15 +119,7 @@ def check_provenance(lint: Linter) -> None:
                 "provenance",
             )
             continue
-        for key in ("kind", "title", "ref"):
-            value = entry.get(key)
-            if not isinstance(value, str) or not value.strip():
-                lint.report(
-                    join(ptr, key),
-                    f"{key} is missing or not a non-empty string"
-                    + ("" if value is None else f" (got {value!r})"),
-                    "provenance",
-                )
+        lint.report_blank_strings(entry, ("kind", "title", "ref"), ptr, "", "provenance")
         extra = sorted(str(k) for k in entry if k not in ("kind", "title", "ref"))
         if extra:
             lint.report(

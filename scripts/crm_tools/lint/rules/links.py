@@ -87,23 +87,17 @@ def check_links(lint: Linter) -> None:
     for op in lint.operations:
         responses = op.node.get("responses")
         for code, response in responses.items() if isinstance(responses, Mapping) else []:
-            resp_ptr = join(op.pointer, "responses", code)
-            resolved = lint.try_deref(response)
-            if resolved is None or not isinstance(resolved[0], Mapping):
+            found = lint.deref_object(response, join(op.pointer, "responses", code))
+            if found is None:
                 continue
-            resp, resp_uri = resolved
-            if "$ref" in response:
-                resp_ptr = lint.pointer_of(resp_uri, resp_ptr)
+            resp, resp_uri, resp_ptr = found
             links = resp.get("links")
             for name, link in links.items() if isinstance(links, Mapping) else []:
                 lint.stats.links += 1
-                link_ptr = join(resp_ptr, "links", name)
-                resolved_link = lint.try_deref(link)
-                if resolved_link is None or not isinstance(resolved_link[0], Mapping):
+                found_link = lint.deref_object(link, join(resp_ptr, "links", name))
+                if found_link is None:
                     continue
-                target, link_uri = resolved_link
-                if "$ref" in link:
-                    link_ptr = lint.pointer_of(link_uri, link_ptr)
+                target, link_uri, link_ptr = found_link
                 context = (op, dict(resp), urldefrag(resp_uri)[0])
                 usage = join(op.pointer, "responses", code, "links", name)
                 _check_link(lint, dict(target), link_ptr, *context, usage=usage)
