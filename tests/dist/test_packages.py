@@ -136,6 +136,18 @@ def test_mocks_wheel_and_sdist_ship_the_accounts_files_and_py_typed(packages: Pa
         assert name in in_sdist, name
 
 
+def test_mocks_wheel_and_sdist_ship_no_tooling(packages: Path) -> None:
+    """The tooling (scripts/crm_tools, its own scripts/pyproject.toml) is installed editable for
+    development only: no part of it travels in the crm-mocks distribution."""
+    stem = _stem(_project(ROOT))
+    with zipfile.ZipFile(packages / f"{stem}-py3-none-any.whl") as wheel:
+        top = {name.split("/", 1)[0] for name in wheel.namelist()}
+    assert {t for t in top if not t.endswith(".dist-info")} == {"crm_mocks"}, top
+    with tarfile.open(packages / f"{stem}.tar.gz") as sdist:
+        names = sdist.getnames()
+    assert not [n for n in names if "crm_tools" in n or "/scripts/" in n], names
+
+
 def test_the_venv_is_fresh(venv: Path) -> None:
     probe = "import sys, importlib.util as u; print(sys.prefix, u.find_spec('pytest') is None)"
     out = _run([venv / "bin" / "python", "-c", probe])
