@@ -132,7 +132,7 @@ def golden(request: pytest.FixtureRequest) -> Iterator[tuple[str, ModuleType, An
 
 def test_auth_kinds_and_default_server(golden: tuple[str, ModuleType, Any, FakeApi]) -> None:
     name, pkg, client, api = golden
-    api_module = __import__(f"{pkg.__name__}.api.widgets.get_widget", fromlist=["sync"])
+    api_module = clients.load_submodule(pkg, "api.widgets.get_widget")
     widget = api_module.sync(1, client=client)
     assert (widget.id, widget.name) == (1, "w1")
     assert repr(widget) == "Widget(id=1, name='w1', color='red')"
@@ -149,7 +149,7 @@ def test_pagination_comma_joined_and_deep_object(
     golden: tuple[str, ModuleType, Any, FakeApi],
 ) -> None:
     _, pkg, client, api = golden
-    listing = __import__(f"{pkg.__name__}.api.widgets.list_widgets", fromlist=["iterate"])
+    listing = clients.load_submodule(pkg, "api.widgets.list_widgets")
     widget_filter = pkg.models.WidgetFilter(color="red")
     walked = list(listing.iterate(client=client, per_page=2, ids=[1, 2, 3], filter_=widget_filter))
     assert [w.id for w in walked] == [1, 2, 3, 4, 5]
@@ -165,8 +165,8 @@ def test_pagination_comma_joined_and_deep_object(
 
 def test_error_extraction(golden: tuple[str, ModuleType, Any, FakeApi]) -> None:
     _, pkg, client, api = golden
-    get_widget = __import__(f"{pkg.__name__}.api.widgets.get_widget", fromlist=["sync"])
-    create = __import__(f"{pkg.__name__}.api.widgets.create_widget", fromlist=["sync"])
+    get_widget = clients.load_submodule(pkg, "api.widgets.get_widget")
+    create = clients.load_submodule(pkg, "api.widgets.create_widget")
     with pytest.raises(pkg.errors.NotFoundError) as missing:
         get_widget.sync(7, client=client)
     assert (missing.value.message, missing.value.code, missing.value.request_id) == (
@@ -183,15 +183,15 @@ def test_error_extraction(golden: tuple[str, ModuleType, Any, FakeApi]) -> None:
         ("/name", "must not be blank")
     ]
     assert invalid.value.request_id == "r-2"  # from the header, the body has none
-    delete = __import__(f"{pkg.__name__}.api.widgets.delete_widget", fromlist=["sync"])
+    delete = clients.load_submodule(pkg, "api.widgets.delete_widget")
     assert delete.sync(1, client=client) is None
 
 
 def test_retries_follow_the_settings(golden: tuple[str, ModuleType, Any, FakeApi]) -> None:
     name, pkg, client, api = golden
-    get_widget = __import__(f"{pkg.__name__}.api.widgets.get_widget", fromlist=["sync"])
-    create = __import__(f"{pkg.__name__}.api.widgets.create_widget", fromlist=["sync"])
-    upsert = __import__(f"{pkg.__name__}.api.widgets.upsert_widget", fromlist=["sync"])
+    get_widget = clients.load_submodule(pkg, "api.widgets.get_widget")
+    create = clients.load_submodule(pkg, "api.widgets.create_widget")
+    upsert = clients.load_submodule(pkg, "api.widgets.upsert_widget")
     api.fail("GET /v1/widgets/1", 503, 502)
     assert get_widget.sync(1, client=client).id == 1
     api.fail("POST /v1/widgets", 503)
