@@ -33,8 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from packaging.version import InvalidVersion, Version
 
+from crm_tools import spec as openapi
 from crm_tools.paths import ROOT
 
 SPECS = ROOT / "specs"
@@ -125,17 +127,15 @@ def version_key(version: str) -> Version:
 
 
 def load_text(text: str, where: str) -> dict[str, Any]:
-    """A spec read the lint gate's way (keys as written, dates as strings)."""
-    from crm_tools import lint as lint_specs
-
-    with tempfile.TemporaryDirectory(prefix="spec-diff-") as tmp:
-        path = Path(tmp) / "spec.yaml"
-        path.write_text(text, "utf-8")
-        loaded = lint_specs.load_spec(path)
-    if not isinstance(loaded.document, dict):
-        problems = "; ".join(p.message for p in loaded.problems[:3])
-        raise DiffError(f"{where}: not an OpenAPI document ({problems})")
-    return loaded.document
+    """A spec read the way every tool reads it (the spec model: keys as written, dates as
+    strings)."""
+    try:
+        document = openapi.load_text(text)
+    except yaml.YAMLError as exc:
+        raise DiffError(f"{where}: not an OpenAPI document (YAML: {exc})") from None
+    if not isinstance(document, dict):
+        raise DiffError(f"{where}: not an OpenAPI document")
+    return document
 
 
 def git(*args: str, cwd: Path = ROOT) -> str:

@@ -1,4 +1,5 @@
-"""Lint rules, extension-*: the x- extensions of docs/extensions.md, in their documented shapes."""
+"""Lint rules extension-shape, extension-description and extension-unknown: only the x-
+extensions of docs/extensions.md, each in its documented shape and explained."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from crm_tools.lint.linter import (
 from crm_tools.lint.registry import rule
 from crm_tools.spec import (
     Operation,
+    did_you_mean,
     join,
 )
-from crm_tools.spec import did_you_mean as _did_you_mean
 
 
 @rule(
@@ -61,7 +62,7 @@ def check_extensions(lint: Linter) -> None:
             if k not in KNOWN_EXTENSIONS:
                 lint.report(
                     ptr,
-                    f"unknown extension {k!r}{_did_you_mean(k, list(KNOWN_EXTENSIONS))}; "
+                    f"unknown extension {k!r}{did_you_mean(k, list(KNOWN_EXTENSIONS))}; "
                     f"the vocabulary (docs/extensions.md) is {', '.join(KNOWN_EXTENSIONS)}",
                     "extension-unknown",
                 )
@@ -119,7 +120,7 @@ def _check_decision(lint: Linter, value: Any, pointer: str, decisions: dict[str,
     if extra:
         lint.report(
             pointer,
-            f"x-decision has unknown keys {extra}{_did_you_mean(extra[0], list(keys))}; it is "
+            f"x-decision has unknown keys {extra}{did_you_mean(extra[0], list(keys))}; it is "
             f"exactly {{{', '.join(keys)}}}",
             "extension-shape",
         )
@@ -146,7 +147,7 @@ def _check_decision(lint: Linter, value: Any, pointer: str, decisions: dict[str,
 
 def _check_alias(lint: Linter, op: Operation, value: Any, pointer: str) -> None:
     if not isinstance(value, str) or value not in lint.op_by_id:
-        hint = _did_you_mean(str(value), list(lint.op_by_id))
+        hint = did_you_mean(str(value), list(lint.op_by_id))
         lint.report(
             pointer,
             f"x-alias-of {value!r} names no operationId of this spec{hint}",
@@ -184,7 +185,7 @@ def _check_pagination(lint: Linter, op: Operation, value: Any, pointer: str) -> 
             lint.report(
                 join(pointer, key),
                 f"x-pagination.{key} {name!r} is not a query parameter of {op.label}"
-                f"{_did_you_mean(str(name), query)} (query parameters: "
+                f"{did_you_mean(str(name), query)} (query parameters: "
                 f"{', '.join(query) or 'none'})",
                 "extension-shape",
             )

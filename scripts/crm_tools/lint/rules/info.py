@@ -11,10 +11,7 @@ from crm_tools.lint.linter import (
     Linter,
 )
 from crm_tools.lint.registry import rule
-from crm_tools.spec import did_you_mean as _did_you_mean
-from crm_tools.spec import (
-    join,
-)
+from crm_tools.spec import did_you_mean, join
 
 
 @rule(
@@ -134,7 +131,7 @@ def check_provenance(lint: Linter) -> None:
                 lint.report(
                     join(ptr, "kind"),
                     f"kind {kind!r} is not one of {', '.join(PROVENANCE_KINDS)}"
-                    + _did_you_mean(kind, list(PROVENANCE_KINDS)),
+                    + did_you_mean(kind, list(PROVENANCE_KINDS)),
                     "provenance",
                 )
     if "vendor-docs" not in kinds:

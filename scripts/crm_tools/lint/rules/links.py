@@ -9,17 +9,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urldefrag
 
-from crm_tools.lint.linter import (
-    Linter,
-)
+from crm_tools.lint.linter import Linter
 from crm_tools.lint.registry import rule
 from crm_tools.spec import (
     Operation,
     RefError,
+    did_you_mean,
     join,
     split_pointer,
 )
-from crm_tools.spec import did_you_mean as _did_you_mean
 
 _TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
@@ -115,7 +113,7 @@ def link_target(lint: Linter, link: dict[str, Any], pointer: str) -> Operation |
         op_id = link["operationId"]
         target = lint.op_by_id.get(op_id) if isinstance(op_id, str) else None
         if target is None:
-            hint = _did_you_mean(str(op_id), list(lint.op_by_id))
+            hint = did_you_mean(str(op_id), list(lint.op_by_id))
             lint.report(
                 join(pointer, "operationId"),
                 f"operationId {op_id!r} names no operation in this spec{hint}",

@@ -1,4 +1,5 @@
-"""Lint rules, operation-*: every operation is named, described, tagged once and documents a 4xx."""
+"""Lint rules operation-id, operation-summary, operation-description, operation-tag and
+client-error-response: every operation is named, described, tagged once and documents a 4xx."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from crm_tools.lint.linter import (
 from crm_tools.lint.registry import rule
 from crm_tools.spec import (
     Operation,
+    did_you_mean,
     join,
 )
-from crm_tools.spec import did_you_mean as _did_you_mean
 
 
 @rule(
@@ -147,7 +148,7 @@ def _check_operation_tags(lint: Linter, op: Operation, declared: list[str]) -> N
         )
     for i, tag in enumerate(tags):
         if tag not in declared:
-            hint = _did_you_mean(str(tag), declared)
+            hint = did_you_mean(str(tag), declared)
             lint.report(
                 join(pointer, i),
                 f"tag {tag!r} is not declared in top-level tags{hint} (declared: "

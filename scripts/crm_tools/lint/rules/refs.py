@@ -1,10 +1,9 @@
-"""Lint rules, unresolved-ref: every $ref resolves inside the spec (the spec model's reading)."""
+"""Lint rule unresolved-ref: every $ref resolves inside the spec, read through the spec
+model (local references only, as every tool reads them)."""
 
 from __future__ import annotations
 
-from crm_tools.lint.linter import (
-    Linter,
-)
+from crm_tools.lint.linter import Linter
 from crm_tools.lint.registry import rule
 from crm_tools.spec import (
     RefError,

@@ -1,5 +1,5 @@
-"""Lint rules, structure: the document and its Schema Objects against OpenAPI 3.1, and the keyword
-checks openapi-spec-validator would run (with locations)."""
+"""Lint rule structure: the document and its Schema Objects against OpenAPI 3.1, and the
+keyword checks openapi-spec-validator would run (reported here with locations)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,7 @@ from crm_tools.lint.linter import (
     shorten,
 )
 from crm_tools.lint.registry import rule
-from crm_tools.spec import (
-    join,
-)
+from crm_tools.spec import join
 
 _META_ROOT = "https://json-schema.org/draft/2020-12/schema"
 
