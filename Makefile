@@ -23,24 +23,27 @@ PORT ?= 8080
 .PHONY: all lint generate check-generated typecheck mock contract test bench soak dist docs diff clean help
 
 # The venv is rebuilt when pyproject.toml changes; the marker file records a finished install.
-$(VENV)/.installed: pyproject.toml
+# The tooling package (scripts/pyproject.toml, `crm_tools`) is installed editable next to it, with
+# no build isolation (setuptools is pinned in the dev extra) and no dependencies of its own.
+$(VENV)/.installed: pyproject.toml scripts/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e scripts
 	@touch $@
 
 all: lint generate
 
 lint: $(VENV)/.installed
-	@$(PY) scripts/lint_specs.py
+	@$(PY) -m crm_tools.lint
 	@$(BIN)/ruff check mocks scripts tests
 	@$(BIN)/ruff format --check --quiet mocks scripts tests
 
 generate: $(VENV)/.installed
-	@$(PY) scripts/generate.py
+	@$(PY) -m crm_tools.generate
 
 check-generated: $(VENV)/.installed
-	@$(PY) scripts/generate.py --check
+	@$(PY) -m crm_tools.generate --check
 
 # Generated code is excluded from style rules but must pass mypy --strict; so must the mocks.
 typecheck: $(VENV)/.installed
@@ -49,7 +52,8 @@ typecheck: $(VENV)/.installed
 	  (cd generated/$$v-client && ../../$(BIN)/mypy --strict --cache-dir ../../.mypy_cache/$$v $$pkg) || exit 1; \
 	done
 	@$(BIN)/mypy --strict --cache-dir .mypy_cache/mocks mocks/crm_mocks
-	@$(BIN)/mypy --strict --cache-dir .mypy_cache/scripts scripts/*.py  # generator/modules is checked inside each client
+	@$(BIN)/mypy --strict --cache-dir .mypy_cache/scripts -p crm_tools  # generator/modules: checked inside each client
+	@$(BIN)/mypy --strict --cache-dir .mypy_cache/scripts scripts/contract.py scripts/contract_hooks.py
 
 mock: $(VENV)/.installed
 	@test -n "$(VENDOR)" || { echo "usage: make mock VENDOR=<$(VENDORS)> [PORT=8080]"; exit 2; }
@@ -67,14 +71,14 @@ test: $(VENV)/.installed lint check-generated typecheck
 
 # Stoplight Prism (package.json) is the stateless baseline the mocks are compared with.
 bench: $(VENV)/.installed node_modules/.package-lock.json
-	$(PY) scripts/bench.py
+	$(PY) -m crm_tools.bench
 
 # Mixed requests from several threads against each vendor's crm-mock process; never in make test.
 soak: $(VENV)/.installed
-	$(PY) scripts/soak.py $(SOAK_ARGS)
+	$(PY) -m crm_tools.soak $(SOAK_ARGS)
 
 dist: $(VENV)/.installed
-	@$(PY) scripts/dist.py
+	@$(PY) -m crm_tools.dist
 
 # Redocly CLI and Prism, pinned by package-lock.json; reinstalled only when the lock file changes.
 node_modules/.package-lock.json: package.json package-lock.json
@@ -82,13 +86,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 docs: $(VENV)/.installed node_modules/.package-lock.json
-	$(PY) scripts/build_docs.py
+	$(PY) -m crm_tools.build_docs
 
 # Every spec against its version at BASE (a git ref): changes classified breaking or not by
 # api-smart-diff; fails on a breaking change without a higher info.version (docs/writing-specs.md).
 BASE ?= HEAD
 diff: $(VENV)/.installed node_modules/.package-lock.json
-	@$(PY) scripts/spec_diff.py diff --base $(BASE)
+	@$(PY) -m crm_tools.spec_diff diff --base $(BASE)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site dist build node_modules .contract .bench

@@ -1,4 +1,4 @@
-"""`scripts/bench.py --quick` runs end to end and writes complete results.
+"""`crm_tools.bench --quick` runs end to end and writes complete results.
 
 Only the shape of the results is checked: whether a speed or memory target is met is the
 benchmark's own report (`make bench`), never a test assertion. Tiny sizes and the Python load
@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "scripts" / "bench.py"
 VENDORS = ("clevertim", "zendesk-sell", "relenta", "bantam-live")
 CLIENT_PACKAGES = (
     "clevertim_client",
@@ -27,7 +26,8 @@ def test_quick_bench_writes_every_metric(tmp_path: Path) -> None:
     done = subprocess.run(
         [
             sys.executable,
-            str(BENCH),
+            "-m",
+            "crm_tools.bench",
             "--quick",
             "--sizes",
             "0,20,60",

@@ -23,11 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import dist
 import httpx
 import pytest
 
 from crm_mocks.pytest_plugin import start_mock
+from crm_tools import dist
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text("utf-8")

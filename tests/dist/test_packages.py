@@ -1,4 +1,4 @@
-"""dist/packages/ (`make dist`, scripts/dist.py): a wheel and an sdist of every generated client
+"""dist/packages/ (`make dist`, crm_tools.dist): a wheel and an sdist of every generated client
 and of crm-mocks, installed into a fresh virtualenv and used the way a user would.
 
 Built, not reused: the wheels are built once per run by the same function `make dist` runs
@@ -26,9 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import dist
 import httpx
 import pytest
+
+from crm_tools import dist
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORS = dist.vendors()
@@ -135,6 +136,18 @@ def test_mocks_wheel_and_sdist_ship_the_accounts_files_and_py_typed(packages: Pa
         assert name in in_sdist, name
 
 
+def test_mocks_wheel_and_sdist_ship_no_tooling(packages: Path) -> None:
+    """The tooling (scripts/crm_tools, its own scripts/pyproject.toml) is installed editable for
+    development only: no part of it travels in the crm-mocks distribution."""
+    stem = _stem(_project(ROOT))
+    with zipfile.ZipFile(packages / f"{stem}-py3-none-any.whl") as wheel:
+        top = {name.split("/", 1)[0] for name in wheel.namelist()}
+    assert {t for t in top if not t.endswith(".dist-info")} == {"crm_mocks"}, top
+    with tarfile.open(packages / f"{stem}.tar.gz") as sdist:
+        names = sdist.getnames()
+    assert not [n for n in names if "crm_tools" in n or "/scripts/" in n], names
+
+
 def test_the_venv_is_fresh(venv: Path) -> None:
     probe = "import sys, importlib.util as u; print(sys.prefix, u.find_spec('pytest') is None)"
     out = _run([venv / "bin" / "python", "-c", probe])
@@ -239,7 +252,7 @@ def test_a_release_selects_one_clients_files_and_only_for_its_spec_tag(
     packages: Path, tmp_path: Path
 ) -> None:
     """What release.yml publishes: `dist.py --release VENDOR --tag spec/VENDOR/v<version>`."""
-    import spec_diff
+    from crm_tools import spec_diff
 
     vendor = "relenta"
     version = str(

@@ -1,4 +1,4 @@
-"""dist/specs/ (`make dist`, scripts/dist.py): per spec the YAML copy, its JSON and its
+"""dist/specs/ (`make dist`, crm_tools.dist): per spec the YAML copy, its JSON and its
 dereferenced JSON, each valid OpenAPI.
 
 The artifacts are built once, by the same function `make dist` runs, into pytest's temporary
@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import dist
 import pytest
 import yaml
 from openapi_spec_validator import validate
+
+from crm_tools import dist
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORS = dist.vendors()
@@ -91,7 +92,7 @@ def test_artifact_is_valid_openapi(built: Path, vendor: str, suffix: str) -> Non
     validate(_load(built / f"{vendor}{suffix}"))
 
 
-# -- scripts/dist.py's own checks --------------------------------------------------------------
+# -- crm_tools.dist's own checks --------------------------------------------------------------
 
 
 def _smallest_spec() -> Path:

@@ -1,4 +1,4 @@
-"""The breaking-change gate (`make diff`, scripts/spec_diff.py) and the per-vendor changelogs.
+"""The breaking-change gate (`make diff`, crm_tools.spec_diff) and the per-vendor changelogs.
 
 Each test works on its own git repository in tmp_path holding a copy of a real spec: a
 deliberately broken copy must fail the gate until info.version is raised, a compatible change
@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import spec_diff
 import yaml
+
+from crm_tools import spec_diff
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = "relenta"
@@ -108,10 +109,10 @@ def test_a_removed_spec_fails_the_gate(repo: Path) -> None:
 
 
 def test_make_diff_fails_on_the_broken_copy(repo: Path) -> None:
-    """The command CI runs (`make diff` = scripts/spec_diff.py diff) exits non-zero."""
+    """The command CI runs (`make diff` = crm_tools.spec_diff diff) exits non-zero."""
     _write(repo, broken(_spec()))
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "spec_diff.py"), "diff", "--base", "HEAD"],
+        [sys.executable, "-m", "crm_tools.spec_diff", "diff", "--base", "HEAD"],
         cwd=repo,  # the repository of the working directory is compared
         capture_output=True,
         text=True,

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import contract
-import dist
 import pytest
 import yaml
+
+from crm_tools import dist
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"

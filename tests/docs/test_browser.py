@@ -12,7 +12,7 @@ build/docs/screenshots/<vendor>.png and its path printed.
 
 Skipped when /usr/bin/chromium is absent (developer machines); CI installs it (.ci/run) and sets
 CRM_DOCS_REQUIRE_BROWSER=1, which turns a missing Chromium into a failure instead of a skip.
-The site is built first if it is missing or out of date (build_docs.ensure_site).
+The site is built once per session under a temporary folder (the `site` fixture, conftest.py).
 """
 
 from __future__ import annotations
@@ -26,14 +26,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import build_docs
 import pytest
 import yaml
 from cdp import Chromium, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "build" / "docs" / "screenshots"
 VENDORS = sorted(p.stem for p in (ROOT / "specs").glob("*.yaml"))
 
 pytestmark = [
@@ -51,8 +49,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url() -> Iterator[str]:
-    site = build_docs.ensure_site()
+def site_url(site: Path) -> Iterator[str]:
     handler = functools.partial(QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -124,7 +121,9 @@ RENDERED = """(document.querySelector('.menu-content')?.innerText ?? '') + '\\n'
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_reference_renders_every_operation(vendor: str, site_url: str, page: Page) -> None:
+def test_reference_renders_every_operation(
+    vendor: str, site: Path, site_url: str, page: Page
+) -> None:
     tags = summaries_by_tag(vendor)
     page.navigate(f"{site_url}/reference/{vendor}.html")
     # hydrated: the server-rendered search box says "Loading..." until Redoc's scripts run
@@ -141,7 +140,7 @@ def test_reference_renders_every_operation(vendor: str, site_url: str, page: Pag
         wait_for(page, f"(() => {{ const text = {RENDERED}; return {check}; }})()", timeout=10)
         rendered += page.evaluate(RENDERED) + "\n"
         if n == 0:
-            shot = page.screenshot(SCREENSHOTS / f"{vendor}.png")
+            shot = page.screenshot(site.parent / "screenshots" / f"{vendor}.png")
             print(f"screenshot: {shot}")
     expected = [s for summaries in tags.values() for s in summaries]
     missing = [s for s in expected if s not in rendered]
@@ -203,12 +202,14 @@ def layout_at(page: Page, url: str, width: int = WIDTH) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("path", ["index.html", "releasing.html", "changelogs/relenta.html"])
-def test_page_fits_1400px_without_sideways_scrolling(path: str, site_url: str, page: Page) -> None:
+def test_page_fits_1400px_without_sideways_scrolling(
+    path: str, site: Path, site_url: str, page: Page
+) -> None:
     """No horizontal scrollbar on the page, no table or diagram that scrolls sideways inside
     it, no table header stacked word by word."""
     found = layout_at(page, f"{site_url}/{path}")
     if path == "index.html":
-        shot = page.screenshot(SCREENSHOTS / "index-1400.png", full_page=True)
+        shot = page.screenshot(site.parent / "screenshots" / "index-1400.png", full_page=True)
         print(f"screenshot: {shot}")
     assert found == {"page": None, "scrolling": [], "wrapped": []}, found
 

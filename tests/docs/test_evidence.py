@@ -3,7 +3,7 @@
 Every citation of a fact in the specs, mocks, scripts and tests (`§10 #6`, `fact sheet 5.13`,
 x-decision ids, x-provenance fact-sheet entries) must resolve to an existing anchor of
 docs/evidence/<page>.md; every page must carry the anchors of its numbered sections and rows;
-the site must publish every page. scripts/evidence.py is the resolver.
+the site must publish every page. crm_tools.evidence is the resolver.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import evidence
 import pytest
 import yaml
-from docs_pages import decisions_section, provenance_section
-from docs_spec import load_vendors
-from evidence import (
+
+from crm_tools import evidence
+from crm_tools.docs_pages import decisions_section, provenance_section
+from crm_tools.docs_spec import load_vendors
+from crm_tools.evidence import (
     Citation,
     anchors,
     citations_in_text,

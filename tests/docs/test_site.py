@@ -1,4 +1,4 @@
-"""The documentation build (scripts/build_docs.py) without a browser: what the generated pages
+"""The documentation build (crm_tools.build_docs) without a browser: what the generated pages
 say is what the specs and the contract results say, the site needs no network, and a new spec
 gets its pages with no change to the docs code."""
 
@@ -10,11 +10,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import build_docs
 import pytest
 import yaml
-from docs_pages import coverage_section, vendor_page
-from docs_spec import ROOT, Vendor, load_vendors
+
+from crm_tools import build_docs
+from crm_tools.docs_pages import coverage_section, vendor_page
+from crm_tools.docs_spec import ROOT, Vendor, load_vendors
 
 VENDORS = load_vendors()
 
@@ -30,11 +31,6 @@ def _walk(node: Any) -> list[tuple[str, Any]]:
         for item in node:
             found += _walk(item)
     return found
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    return build_docs.ensure_site()
 
 
 @pytest.mark.parametrize("vendor", VENDORS, ids=[v.slug for v in VENDORS])
@@ -172,7 +168,11 @@ def test_a_new_spec_gets_its_pages_without_docs_changes(tmp_path: Path) -> None:
     acme["info"]["title"] = "Acme CRM API"
     (specs / "acme-crm.yaml").write_text(yaml.safe_dump(acme, sort_keys=False))
     built = build_docs.build(
-        tmp_path / "site", contracts="read", work=tmp_path / "work", specs=specs
+        tmp_path / "site",
+        contracts="read",
+        work=tmp_path / "work",
+        specs=specs,
+        contract_dir=tmp_path / "no-reports",
     )
     assert [v.slug for v in built.vendors] == ["acme-crm", "relenta"]
     page = (tmp_path / "site" / "vendors" / "acme-crm.html").read_text("utf-8")
@@ -229,9 +229,11 @@ def test_every_vendor_has_its_spec_changelog_in_the_site_and_its_client_readme_l
     assert f"`changelogs/{vendor.slug}.html`" in readme
 
 
-def test_contract_results_are_cached_by_spec_digest_not_by_file_time(tmp_path: Path) -> None:
-    """`make docs` reruns a vendor's contract tests only when its spec's content changed: a
-    checkout that only touches the file costs nothing; an edit makes the result stale."""
+def test_contract_results_are_current_by_spec_digest_not_by_file_time(tmp_path: Path) -> None:
+    """`make docs` reruns a vendor's contract tests only when its spec's content changed: the
+    report names the digest of the spec it tested; a checkout that only touches the file costs
+    nothing, an edit makes the report stale, a report without a digest (old format) is stale."""
+    import hashlib
     import os
 
     specs, folder = tmp_path / "specs", tmp_path / ".contract"
@@ -239,9 +241,10 @@ def test_contract_results_are_cached_by_spec_digest_not_by_file_time(tmp_path: P
     folder.mkdir()
     shutil.copy(ROOT / "specs" / "relenta.yaml", specs / "relenta.yaml")
     (vendor,) = load_vendors(specs)
+    digest = "sha256:" + hashlib.sha256(vendor.spec_path.read_bytes()).hexdigest()
     result = folder / "relenta.json"
-    result.write_text(json.dumps({"target": "mock", "cases": 3, "operations_tested": []}))
-    build_docs.record_contract_run(vendor, vendor.sha256, folder)
+    report = {"format": 2, "target": "mock", "cases": 3, "operations_tested": []}
+    result.write_text(json.dumps({**report, "spec_digest": digest}))
     assert build_docs.contract_result_is_current(vendor, folder)
     later = result.stat().st_mtime + 100
     os.utime(vendor.spec_path, (later, later))  # newer file, same content
@@ -250,7 +253,15 @@ def test_contract_results_are_cached_by_spec_digest_not_by_file_time(tmp_path: P
     assert not build_docs.contract_result_is_current(vendor, folder)
     _, notes = build_docs.contract_results([vendor], "read", folder)
     assert "(stale: the spec changed after that run)" in notes["relenta"]
-    # a result written by another run (make contract) is current while newer than the spec
+    # the old format has no digest: stale whatever the file times say
     result.write_text(json.dumps({"target": "mock", "cases": 4, "operations_tested": []}))
     os.utime(result, (later + 100, later + 100))
-    assert build_docs.contract_result_is_current(vendor, folder)
+    assert not build_docs.contract_result_is_current(vendor, folder)
+
+
+def test_the_lint_rule_page_comes_from_the_registry(site: Path) -> None:
+    from crm_tools.lint import RULES
+
+    page = (site / "lint-rules.html").read_text("utf-8")
+    assert RULES and all(f"<code>{name}</code>" in page for name in RULES)
+    assert 'href="lint-rules.html"' in (site / "writing-specs.html").read_text("utf-8")

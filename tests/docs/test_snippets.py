@@ -2,7 +2,7 @@
 vendor's mock.
 
 The pages are the ones `make docs` builds: the hand-written docs/*.md and the vendor pages
-generated from specs/*.yaml, written afresh (scripts/build_docs.py `markdown_sources`) when this
+generated from specs/*.yaml, written afresh (crm_tools.build_docs `markdown_sources`) when this
 module is collected, so a snippet is tested exactly as the site shows it.
 
 For each block:
@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import build_docs
 import pytest
-from docs_spec import client_packages
+
+from crm_tools import build_docs
+from crm_tools.docs_spec import client_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS_ADDRESS = "http://127.0.0.1:8080"

@@ -1,6 +1,6 @@
 """Golden record of the client pipeline: a tiny spec in, three committed clients out.
 
-tests/generate/golden/spec.yaml exercises every addition of scripts/generate.py (error
+tests/generate/golden/spec.yaml exercises every addition of crm_tools.generate (error
 extraction, pagination, comma-joined arrays, deepObject, an idempotent write);
 golden_settings.yaml makes one client per auth kind (basic, bearer, header). Their output is
 committed under golden/generated/ and must equal a fresh build byte for byte, so any change of
@@ -17,7 +17,6 @@ import asyncio
 import base64
 import json
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,13 +27,12 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
+from crm_tools import clients, generate
+
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 EXPECTED = GOLDEN / "generated"
 CLIENTS = ("golden-basic", "golden-bearer", "golden-header")
-sys.path.insert(0, str(HERE.parents[1] / "scripts"))
-
-import generate  # noqa: E402 - the pipeline under test, from scripts/
 
 
 def build_all(dest: Path) -> None:
@@ -54,15 +52,9 @@ def test_fresh_build_equals_the_golden_record(tmp_path: Path) -> None:
 
 # -- the golden clients, imported and called ------------------------------------------------------
 
-for _folder in sorted(EXPECTED.glob("*-client")):
-    if str(_folder) not in sys.path:
-        sys.path.insert(0, str(_folder))
-
 
 def package(name: str) -> ModuleType:
-    import importlib
-
-    return importlib.import_module(name.replace("-", "_") + "_client")
+    return clients.load_client(EXPECTED / f"{name}-client")
 
 
 WIDGETS = [{"id": i, "name": f"w{i}", "color": "red"} for i in range(1, 6)]
@@ -140,7 +132,7 @@ def golden(request: pytest.FixtureRequest) -> Iterator[tuple[str, ModuleType, An
 
 def test_auth_kinds_and_default_server(golden: tuple[str, ModuleType, Any, FakeApi]) -> None:
     name, pkg, client, api = golden
-    api_module = __import__(f"{pkg.__name__}.api.widgets.get_widget", fromlist=["sync"])
+    api_module = clients.load_submodule(pkg, "api.widgets.get_widget")
     widget = api_module.sync(1, client=client)
     assert (widget.id, widget.name) == (1, "w1")
     assert repr(widget) == "Widget(id=1, name='w1', color='red')"
@@ -157,7 +149,7 @@ def test_pagination_comma_joined_and_deep_object(
     golden: tuple[str, ModuleType, Any, FakeApi],
 ) -> None:
     _, pkg, client, api = golden
-    listing = __import__(f"{pkg.__name__}.api.widgets.list_widgets", fromlist=["iterate"])
+    listing = clients.load_submodule(pkg, "api.widgets.list_widgets")
     widget_filter = pkg.models.WidgetFilter(color="red")
     walked = list(listing.iterate(client=client, per_page=2, ids=[1, 2, 3], filter_=widget_filter))
     assert [w.id for w in walked] == [1, 2, 3, 4, 5]
@@ -173,8 +165,8 @@ def test_pagination_comma_joined_and_deep_object(
 
 def test_error_extraction(golden: tuple[str, ModuleType, Any, FakeApi]) -> None:
     _, pkg, client, api = golden
-    get_widget = __import__(f"{pkg.__name__}.api.widgets.get_widget", fromlist=["sync"])
-    create = __import__(f"{pkg.__name__}.api.widgets.create_widget", fromlist=["sync"])
+    get_widget = clients.load_submodule(pkg, "api.widgets.get_widget")
+    create = clients.load_submodule(pkg, "api.widgets.create_widget")
     with pytest.raises(pkg.errors.NotFoundError) as missing:
         get_widget.sync(7, client=client)
     assert (missing.value.message, missing.value.code, missing.value.request_id) == (
@@ -191,15 +183,15 @@ def test_error_extraction(golden: tuple[str, ModuleType, Any, FakeApi]) -> None:
         ("/name", "must not be blank")
     ]
     assert invalid.value.request_id == "r-2"  # from the header, the body has none
-    delete = __import__(f"{pkg.__name__}.api.widgets.delete_widget", fromlist=["sync"])
+    delete = clients.load_submodule(pkg, "api.widgets.delete_widget")
     assert delete.sync(1, client=client) is None
 
 
 def test_retries_follow_the_settings(golden: tuple[str, ModuleType, Any, FakeApi]) -> None:
     name, pkg, client, api = golden
-    get_widget = __import__(f"{pkg.__name__}.api.widgets.get_widget", fromlist=["sync"])
-    create = __import__(f"{pkg.__name__}.api.widgets.create_widget", fromlist=["sync"])
-    upsert = __import__(f"{pkg.__name__}.api.widgets.upsert_widget", fromlist=["sync"])
+    get_widget = clients.load_submodule(pkg, "api.widgets.get_widget")
+    create = clients.load_submodule(pkg, "api.widgets.create_widget")
+    upsert = clients.load_submodule(pkg, "api.widgets.upsert_widget")
     api.fail("GET /v1/widgets/1", 503, 502)
     assert get_widget.sync(1, client=client).id == 1
     api.fail("POST /v1/widgets", 503)

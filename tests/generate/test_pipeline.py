@@ -1,4 +1,4 @@
-"""The client pipeline (scripts/generate.py): what it derives from a spec, and how it fails."""
+"""The client pipeline (crm_tools.generate): what it derives from a spec, and how it fails."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import generate
 import pytest
 import yaml
 from packaging.version import Version
+
+from crm_tools import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +66,7 @@ def test_wire_fixes_and_pagination_are_read_from_the_spec() -> None:
 def test_a_pagination_pointer_that_does_not_resolve_stops_generation() -> None:
     spec = small_spec()
     spec["paths"]["/things"]["get"]["x-pagination"]["items"] = "/records"
-    with pytest.raises(generate.PipelineError, match="no property 'records'"):
+    with pytest.raises(generate.PipelineError, match="'records' of '/records' matches nothing"):
         generate.pipeline_data(spec)
 
 

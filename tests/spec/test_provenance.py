@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import docs_spec
 import pytest
+
+from crm_tools import docs_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,12 +1,13 @@
-"""Every spec in specs/ passes the lint gate (scripts/lint_specs.py), so `make test` fails on
+"""Every spec in specs/ passes the lint gate (crm_tools.lint), so `make test` fails on
 a bad spec. Specs are globbed at collection time: a vendor without a spec yet is no test."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import lint_specs as gate  # scripts/ is on sys.path (tests/conftest.py)
 import pytest
+
+from crm_tools import lint as gate
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))

@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from crm_tools.paths import ROOT
+
 NODE_MODULES = ROOT / "node_modules"
 
 

@@ -1,6 +1,6 @@
 """Soak the four mocks: many mixed requests from several threads, then count what was lost.
 
-    python scripts/soak.py [--requests 4000] [--threads 8] [--vendors clevertim,relenta,...]
+    python -m crm_tools.soak [--requests 4000] [--threads 8] [--vendors clevertim,relenta,...]
 
 Each vendor runs as its own `crm-mock` process on 127.0.0.1 (a free port, in-memory state).
 Every thread creates, updates, reads, lists and (where the vendor can) deletes its own records,
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mock_ops import VENDORS, MockProcess, Request, Target, VendorOps, call
+from crm_tools.mock_ops import VENDORS, MockProcess, Request, Target, VendorOps, call
 
 Expected = dict[int, dict[str, str] | None]  # record id -> acknowledged fields, None: deleted
 

@@ -1,7 +1,7 @@
 """Citations of the evidence pages, found in the repository and resolved to their anchors.
 
-    python scripts/evidence.py            # every citation that resolves to nothing; exit 1 if any
-    python scripts/evidence.py --list     # every citation and the page anchor it resolves to
+    python -m crm_tools.evidence            # every citation that resolves to nothing; exit 1 if any
+    python -m crm_tools.evidence --list     # every citation and the page anchor it resolves to
 
 The specs, mocks, scripts and tests justify their choices by citing numbered facts: `§7`,
 `§10.11`, `§10 #6`, `fact sheet 5.13`, `fact sheet §4`, and in the specs `x-decision` ids such as
@@ -33,9 +33,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from docs_spec import Vendor
+from crm_tools.docs_spec import Vendor
+from crm_tools.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 EVIDENCE = ROOT / "docs" / "evidence"
 
 #: vendor slug -> names that identify it in a file's text (rule 3)
@@ -49,9 +49,9 @@ VENDORS: dict[str, tuple[str, ...]] = {
 SHEETS = (*VENDORS, "zendesk-sell-v3-oauth")
 
 #: where citations are looked for (relative to the repository root)
-SOURCES = ("specs/*.yaml", "mocks/**/*.py", "scripts/*.py", "tests/**/*.py")
+SOURCES = ("specs/*.yaml", "mocks/**/*.py", "scripts/**/*.py", "tests/**/*.py")
 #: the resolver and its test, whose text shows citation forms rather than citing anything
-NOT_CITING = ("scripts/evidence.py", "tests/docs/test_evidence.py")
+NOT_CITING = ("scripts/crm_tools/evidence.py", "tests/docs/test_evidence.py")
 
 _NUMBER = r"\d+(?:\.\d+)*(?:\s*#\d+)?(?![\w])"
 # `§ 7`, `fact sheet 5.13`, `fact sheet §4`, `fact-sheet's section 12`, then more numbers joined

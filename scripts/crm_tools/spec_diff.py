@@ -1,10 +1,10 @@
 """Spec changes, classified: the breaking-change gate (`make diff`) and the per-vendor changelogs.
 
-    python scripts/spec_diff.py diff [--base REF] [--specs DIR]   gate: every spec vs REF
-    python scripts/spec_diff.py changelog [--out DIR] [VENDOR ...]  changelogs from the tags
+    python -m crm_tools.spec_diff diff [--base REF] [--specs DIR]   gate: every spec vs REF
+    python -m crm_tools.spec_diff changelog [--out DIR] [VENDOR ...]  changelogs from the tags
 
 The classification is api-smart-diff's (npm, pinned in package-lock.json, run by
-scripts/spec_diff.mjs): each change is breaking, non-breaking, deprecated, annotation
+crm_tools/spec_diff.mjs): each change is breaking, non-breaking, deprecated, annotation
 (descriptions, examples) or unclassified. This script only reads the specs, applies the
 project's rule and writes the reports.
 
@@ -33,11 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from packaging.version import InvalidVersion, Version
 
-ROOT = Path(__file__).resolve().parent.parent
+from crm_tools import spec as openapi
+from crm_tools.paths import ROOT
+
 SPECS = ROOT / "specs"
-RUNNER = ROOT / "scripts" / "spec_diff.mjs"
+RUNNER = Path(__file__).with_name("spec_diff.mjs")  # api-smart-diff, run by node
 TAG_PREFIX = "spec/"
 BREAKING = "breaking"
 KINDS = ("breaking", "non-breaking", "deprecated", "unclassified", "annotation")
@@ -124,17 +127,15 @@ def version_key(version: str) -> Version:
 
 
 def load_text(text: str, where: str) -> dict[str, Any]:
-    """A spec read the lint gate's way (keys as written, dates as strings)."""
-    import lint_specs
-
-    with tempfile.TemporaryDirectory(prefix="spec-diff-") as tmp:
-        path = Path(tmp) / "spec.yaml"
-        path.write_text(text, "utf-8")
-        loaded = lint_specs.load_spec(path)
-    if not isinstance(loaded.document, dict):
-        problems = "; ".join(p.message for p in loaded.problems[:3])
-        raise DiffError(f"{where}: not an OpenAPI document ({problems})")
-    return loaded.document
+    """A spec read the way every tool reads it (the spec model: keys as written, dates as
+    strings)."""
+    try:
+        document = openapi.load_text(text)
+    except yaml.YAMLError as exc:
+        raise DiffError(f"{where}: not an OpenAPI document (YAML: {exc})") from None
+    if not isinstance(document, dict):
+        raise DiffError(f"{where}: not an OpenAPI document")
+    return document
 
 
 def git(*args: str, cwd: Path = ROOT) -> str:
@@ -163,7 +164,7 @@ def specs_in(folder: Path) -> dict[str, str]:
 
 
 def _node() -> str:
-    import node_tools
+    from crm_tools import node_tools
 
     node = shutil.which("node")
     if node is None:

@@ -1,6 +1,6 @@
 """Build the distribution artifacts into dist/ (`make dist`).
 
-    python scripts/dist.py [--out DIR] [--only specs|packages]
+    python -m crm_tools.dist [--out DIR] [--only specs|packages]
 
 dist/specs/, for every specs/<vendor>.yaml (a new spec is picked up without code changes):
   <vendor>.yaml               the spec, byte for byte
@@ -9,7 +9,7 @@ dist/specs/, for every specs/<vendor>.yaml (a new spec is picked up without code
   <vendor>.dereferenced.json  every local $ref replaced by its target, compact; a recursive $ref
                               (met again while its own target is being inlined) would be kept as
                               a $ref and named on stdout (no spec has one today)
-The YAML passes the lint gate (scripts/lint_specs.py) and all three openapi-spec-validator;
+The YAML passes the lint gate (crm_tools.lint) and all three openapi-spec-validator;
 any problem stops the build.
 
 dist/packages/: a wheel and an sdist of every generated client (generated/<vendor>-client,
@@ -25,14 +25,13 @@ dist/SHA256SUMS lists every artifact. dist/specs/ and dist/packages/ are emptied
 `--release VENDOR [--tag TAG]` (the release workflow, .github/workflows/release.yml) builds the
 packages, then copies that vendor's client wheel and sdist into dist/release/: the files to
 publish. With --tag, the tag must be the spec's release tag (`spec/<vendor>/v<info.version>`,
-scripts/spec_diff.py), so a tag can never publish a client of another spec version.
+crm_tools.spec_diff), so a tag can never publish a client of another spec version.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib
 import json
 import re
 import shutil
@@ -44,9 +43,11 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-ROOT = Path(__file__).resolve().parent.parent
+from crm_tools import generate
+from crm_tools import spec as openapi
+from crm_tools.paths import ROOT
+
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
 MOCKS = ROOT / "mocks" / "crm_mocks"
@@ -54,31 +55,9 @@ DIST = ROOT / "dist"
 
 # Keywords whose value is data, not OpenAPI structure: never dereferenced.
 LITERAL_KEYWORDS = frozenset({"example", "default", "const", "enum", "value"})
-# Keywords whose value is a map from names (properties, paths, status codes, media types, ...)
-# to objects: its keys are names, so a property called `example` or `$ref` is not a keyword.
-NAME_MAPS = frozenset(
-    {
-        "properties",
-        "patternProperties",
-        "$defs",
-        "dependentSchemas",
-        "paths",
-        "webhooks",
-        "responses",
-        "content",
-        "headers",
-        "links",
-        "callbacks",
-        "encoding",
-        "variables",
-        "schemas",
-        "parameters",
-        "requestBodies",
-        "securitySchemes",
-        "examples",
-        "pathItems",
-    }
-)
+# Keywords whose value maps names to objects (the spec model's list, with Paths and Responses):
+# its keys are names, so a property called `example` or `$ref` is not a keyword.
+NAME_MAPS = openapi.NAME_MAPS | openapi.EXTENSIBLE_NAME_MAPS
 # Keywords a $ref's siblings may set over the target without changing what it accepts.
 ANNOTATIONS = frozenset(
     {"description", "summary", "title", "readOnly", "writeOnly", "deprecated", "$comment"}
@@ -103,18 +82,12 @@ def _empty(folder: Path) -> None:
 
 
 def _pointer(document: Any, ref: str) -> Any:
-    """The node a local reference (`#/components/schemas/X`) points at."""
-    if not ref.startswith("#"):
-        raise DistError(f"{ref}: only local $refs can be inlined")
-    node = document
-    fragment = unquote(ref[1:])
-    for part in fragment.split("/")[1:] if fragment else []:
-        key = part.replace("~1", "/").replace("~0", "~")
-        try:
-            node = node[int(key)] if isinstance(node, list) else node[key]
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise DistError(f"{ref}: does not resolve") from None
-    return node
+    """The node a local reference (`#/components/schemas/X`) points at (the spec model's
+    resolution: the same refs resolve here as in the lint gate and the client pipeline)."""
+    try:
+        return openapi.resolve_ref(document, ref)[0]
+    except openapi.RefError as exc:
+        raise DistError(f"{ref}: does not resolve: {exc}") from None
 
 
 def _with_siblings(target: Any, siblings: dict[str, Any]) -> Any:
@@ -191,7 +164,7 @@ def to_json(document: Any, *, compact: bool = False) -> str:
 
 def lint_problems(path: Path) -> list[str]:
     """The lint gate's problems with a spec file (YAML pitfalls included)."""
-    import lint_specs
+    from crm_tools import lint as lint_specs
 
     loaded = lint_specs.load_spec(path)
     problems = list(loaded.problems)
@@ -206,7 +179,7 @@ def build_spec(
     """Write one vendor's three spec artifacts into `out`; return them and the $refs kept
     because they are recursive. `check=False` skips the lint gate and openapi-spec-validator
     (the tests run those per artifact); the JSON files are always read back and compared."""
-    import lint_specs
+    from crm_tools import lint as lint_specs
 
     yaml_copy = out / f"{vendor}.yaml"
     shutil.copyfile(specs / f"{vendor}.yaml", yaml_copy)
@@ -333,7 +306,6 @@ def build_client(vendor: str, out: Path) -> tuple[Path, Path]:
     source = GENERATED / f"{vendor}-client"
     if not (source / "pyproject.toml").is_file():
         raise DistError(f"generated/{vendor}-client is missing: run `make generate`")
-    generate = importlib.import_module("generate")
     if not generate.is_current(vendor):
         raise DistError(
             f"generated/{vendor}-client is out of date with specs/{vendor}.yaml: "
@@ -381,7 +353,7 @@ def build_packages(out: Path) -> list[Path]:
 
 def check_release(vendor: str, tag: str | None) -> None:
     """`vendor` has a spec and `tag` (if given) is its current release tag."""
-    import spec_diff
+    from crm_tools import spec_diff
 
     if vendor not in vendors():
         raise DistError(f"no spec for {vendor!r}; vendors: {', '.join(vendors())}")

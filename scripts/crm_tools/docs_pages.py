@@ -1,4 +1,4 @@
-"""Markdown for the generated pages of the documentation site (see scripts/build_docs.py).
+"""Markdown for the generated pages of the documentation site (see crm_tools.build_docs).
 
 Every Python block written here is executed by tests/docs/test_snippets.py against the vendor's
 mock (with `http://127.0.0.1:8080` pointed at it), so keep each block self-contained and make
@@ -7,17 +7,16 @@ it fail loudly (an `assert`) when the call it shows does not work.
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from docs_spec import KINDS, Client, ContractResult, Operation, Vendor
-from evidence import cite
+from crm_tools import paths
+from crm_tools.docs_spec import KINDS, Client, ContractResult, Operation, Vendor
+from crm_tools.evidence import cite
 
-EVIDENCE = Path(__file__).resolve().parent.parent / "docs" / "evidence"  # facts and sources
+EVIDENCE = paths.EVIDENCE  # facts and sources
 MOCK_ROOT = "http://127.0.0.1:8080"  # the snippets' mock address, as in README's quickstart
 
 
@@ -312,12 +311,22 @@ def mock_section(vendor: Vendor) -> str:
     return "\n".join(out)
 
 
-def _contract_target(vendor: Vendor) -> Any:
+def contract_targets() -> Mapping[str, Any]:
+    """The contract runner's per-vendor targets (env var names, disabled checks and why).
+
+    The one hook on the runner: when scripts/contract.py becomes `crm_tools.contract`, the
+    import below becomes `from crm_tools.contract import TARGETS`. Until then the runner is the
+    top-level module `contract`, importable where scripts/ is on sys.path (under pytest:
+    tests/conftest.py); elsewhere the pages say the runner has no target."""
     try:
-        contract = importlib.import_module("contract")
-    except ImportError:  # pragma: no cover - the runner is part of the repository
-        return None
-    return getattr(contract, "TARGETS", {}).get(vendor.slug)
+        from contract import TARGETS
+    except ImportError:
+        return {}
+    return TARGETS
+
+
+def _contract_target(vendor: Vendor) -> Any:
+    return contract_targets().get(vendor.slug)
 
 
 def contract_section(vendor: Vendor) -> str:
@@ -443,7 +452,7 @@ def decisions_section(vendor: Vendor) -> str:
         "on something a client must know, each recorded in the spec as an `x-decision`.\n",
     ]
     for d in vendor.decisions:
-        # its evidence anchor (docs/evidence/index.md), resolved as scripts/evidence.py does:
+        # its evidence anchor (docs/evidence/index.md), resolved as crm_tools.evidence does:
         # `<page>-11.6` -> <page>.md#<page>-11-6 (Sell's 10N.x -> the companion page's N.x)
         page, _, number = d.id.rpartition("-")
         cited = cite("", 0, d.id, page, number)
@@ -472,3 +481,26 @@ def provenance_section(vendor: Vendor) -> str:
             shown = f"[evidence/{page}](../evidence/{page})"  # the fact sheet, restated
         out.append(f"- **{entry.get('kind', '')}** — {entry.get('title', '')} ({shown})")
     return "\n".join(out) + "\n"
+
+
+def lint_rules_page() -> str:
+    """Every rule of the lint gate, from its registry: the name, what it requires, and the
+    module that checks it (where `@rule` declares it)."""
+    from crm_tools.lint import RULES
+    from crm_tools.lint.registry import WHERE
+
+    rows = [
+        [f"`{name}`", text, f"`{WHERE[name].removeprefix('crm_tools.lint.')}`"]
+        for name, text in sorted(RULES.items())
+    ]
+    return "\n".join(
+        [
+            "# Lint rules\n",
+            "What `make lint` (`python -m crm_tools.lint`) checks in every spec, on top of "
+            "openapi-spec-validator. Each rule is declared where it is checked, with "
+            "`@rule(name, doc=...)` in `scripts/crm_tools/lint/`; this page, the gate's `--help` "
+            "and the test that every rule has a failing case read that registry.\n",
+            table(["rule", "requires", "checked in"], rows),
+            "",
+        ]
+    )

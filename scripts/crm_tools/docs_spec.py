@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import spec_servers
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+from crm_tools import spec as openapi
+from crm_tools.paths import ROOT
+
+METHODS = openapi.HTTP_METHODS
 #: element kinds, in the order the docs list them
 KINDS = (
     "operation",
@@ -46,7 +47,7 @@ KINDS = (
 _DATA_KEYS = {"example", "examples", "enum", "const", "default", "x-decision", "x-provenance"}
 _DATA_KEYS |= {"x-pagination"}
 # keys whose mapping values are named children (a child named `example` is not the keyword)
-_NAME_MAPS = {"properties", "patternProperties", "$defs"}
+_NAME_MAPS = openapi.SCHEMA_NAME_MAPS
 
 Path_ = tuple[str | int, ...]
 
@@ -97,6 +98,8 @@ class ContractResult:
     failures: int
     operations_tested: frozenset[str]
     source: Path
+    #: "sha256:<hex>" of the spec file the run tested; None in reports of the old format
+    spec_digest: str | None = None
 
 
 @dataclass
@@ -111,7 +114,7 @@ class Vendor:
 
     @classmethod
     def load(cls, spec_path: Path) -> Vendor:
-        spec = yaml.safe_load(spec_path.read_text("utf-8"))
+        spec = openapi.load(spec_path)
         if not isinstance(spec, dict):
             raise ValueError(f"{spec_path}: not an OpenAPI document")
         vendor = cls(spec_path.stem, spec_path, spec)
@@ -158,11 +161,11 @@ class Vendor:
 
     def server_url(self, index: int = 0) -> str:
         """servers[index].url with its variables at their defaults."""
-        return spec_servers.server_url(self.spec, index)
+        return openapi.server_url(self.spec, index)
 
     def server_path(self) -> str:
         """The path part of the first server: where a mock serves the spec's paths."""
-        return spec_servers.server_path(self.spec)
+        return openapi.server_path(self.spec)
 
     # --- analysis ----------------------------------------------------------------------------
 
@@ -196,38 +199,29 @@ class Vendor:
                         )
                     )
         self.decisions.sort(key=lambda d: _natural(d.id))
-        for path_name, item in (self.spec.get("paths") or {}).items():
-            shared = list(item.get("parameters") or [])
-            for method in METHODS:
-                op = item.get(method)
-                if not isinstance(op, dict):
-                    continue
-                params = [self.resolve(p) for p in shared + list(op.get("parameters") or [])]
-                self.operations.append(
-                    Operation(
-                        method=method.upper(),
-                        path=str(path_name),
-                        operation_id=str(op.get("operationId", "")),
-                        summary=str(op.get("summary", "")),
-                        tag=str((op.get("tags") or [""])[0]),
-                        has_examples=self._has_examples(_payloads(op)),
-                        required_params=any(p.get("required") for p in params),
-                        paginated="x-pagination" in op,
-                        inferred=op.get("x-inferred") is True,
-                        undocumented=op.get("x-undocumented") is True,
-                    )
+        for found in openapi.operations(self.spec):
+            op = found.node
+            params = openapi.parameters(self.spec, found).values()
+            self.operations.append(
+                Operation(
+                    method=found.method.upper(),
+                    path=found.path,
+                    operation_id=str(op.get("operationId", "")),
+                    summary=str(op.get("summary", "")),
+                    tag=str((op.get("tags") or [""])[0]),
+                    has_examples=self._has_examples(_payloads(op)),
+                    required_params=any(p.get("required") for p in params),
+                    paginated="x-pagination" in op,
+                    inferred=op.get("x-inferred") is True,
+                    undocumented=op.get("x-undocumented") is True,
                 )
+            )
 
     def resolve(self, node: Any) -> dict[str, Any]:
-        """Follow local `$ref`s until a non-reference object."""
-        seen: set[str] = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if not ref.startswith("#/") or ref in seen:
-                break
-            seen.add(ref)
-            node = _pointer(self.spec, ref)
-        return node if isinstance(node, dict) else {}
+        """`node` with its local `$ref`s followed (the spec model's resolution); {} where a
+        reference does not resolve (the lint gate reports it)."""
+        resolved = openapi.try_resolve(self.spec, node)
+        return resolved if isinstance(resolved, dict) else {}
 
     def _has_examples(self, node: dict[str, Any]) -> bool:
         def search(node: Any, seen: frozenset[str], name_map: bool = False) -> bool:
@@ -306,6 +300,7 @@ class Vendor:
             failures=int(data.get("failures") or 0),
             operations_tested=frozenset(tested),
             source=path,
+            spec_digest=str(data["spec_digest"]) if data.get("spec_digest") else None,
         )
 
 
@@ -488,14 +483,6 @@ def _child(node: Any, key: str | int) -> Any:
     if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
         return node[key]
     return None
-
-
-def _pointer(spec: Mapping[str, Any], ref: str) -> Any:
-    node: Any = spec
-    for token in ref[2:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node
 
 
 def _natural(text: str) -> list[tuple[int, str]]:

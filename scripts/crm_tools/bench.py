@@ -21,7 +21,7 @@ Sections (all by default, or pick with --only):
            time per listed record at the large size <= 1.25x the middle size. Relenta has no
            get-by-id or delete operation. Seeding: CPU seconds per 100k Sell contacts <= 60.
   stack    GET-by-id throughput (wrk) of the Clevertim and Sell mocks on uvicorn with uvloop +
-           httptools and with asyncio + h11 (scripts/bench_server.py), a bare Starlette
+           httptools and with asyncio + h11 (crm_tools.bench_server), a bare Starlette
            endpoint on both stacks, and Stoplight Prism 5 (node_modules, `npm ci`) mocking the
            same spec. Targets: mock >= 0.6x the bare endpoint on the same (fast) stack; mock
            >= 3x Prism.
@@ -44,7 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
+import importlib.util
 import json
 import math
 import os
@@ -67,9 +67,10 @@ from typing import IO, Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+from crm_tools import clients
+from crm_tools.paths import ROOT
+
 DEFAULT_OUTPUT = ROOT / ".bench" / "results.json"
-BENCH_SERVER = ROOT / "scripts" / "bench_server.py"
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 CLIENT_CORE, SERVER_CORE = 0, 1
 SECTIONS = ("writes", "stack", "clients")
@@ -486,12 +487,19 @@ def throughput_ratio(
 
 def demo_headers(vendor: str) -> dict[str, str]:
     """The headers the vendor's seeding plan authenticates with (its demo user)."""
+    from crm_mocks.bantam_live.factories import PLAN as BANTAM_LIVE
+    from crm_mocks.clevertim.factories import PLAN as CLEVERTIM
     from crm_mocks.core.accounts import load_accounts
-    from crm_mocks.core.seeding import SeedPlan
+    from crm_mocks.relenta.factories import PLAN as RELENTA
+    from crm_mocks.zendesk_sell.factories import PLAN as ZENDESK_SELL
 
-    package = "crm_mocks." + vendor.replace("-", "_")
-    plan = importlib.import_module(f"{package}.factories").PLAN
-    assert isinstance(plan, SeedPlan)
+    plans = {
+        "bantam-live": BANTAM_LIVE,
+        "clevertim": CLEVERTIM,
+        "relenta": RELENTA,
+        "zendesk-sell": ZENDESK_SELL,
+    }
+    plan = plans[vendor]
     user = next(u for a in load_accounts(vendor) for u in a.users if u.label == plan.user)
     return {**plan.headers(user), "content-type": "application/json"}
 
@@ -832,7 +840,7 @@ STACK_VENDORS = {
 def bench_server(what: str, vendor: str | None, stack: str, workdir: Path) -> Server:
     loop, http = STACKS[stack]
     port = free_port()
-    cmd = [sys.executable, str(BENCH_SERVER), what, *([vendor] if vendor else [])]
+    cmd = [sys.executable, "-m", "crm_tools.bench_server", what, *([vendor] if vendor else [])]
     cmd += ["--port", str(port), "--loop", loop, "--http", http]
     server = Server(f"{what}-{vendor or 'starlette'}-{stack}", cmd, workdir, "/__mock__/health")
     server.port = port
@@ -851,8 +859,6 @@ def prism_server(spec: str, workdir: Path) -> Server:
 
 
 def bench_stack(cfg: Config, res: Results, workdir: Path) -> None:
-    import importlib.util
-
     fast = all(importlib.util.find_spec(m) for m in ("uvloop", "httptools"))
     res.details["stack_fast_installed"] = fast
     if not fast:
@@ -1007,11 +1013,10 @@ CLIENTS: dict[str, ClientCase] = {
 
 def load_client(case: ClientCase, vendor: str) -> tuple[Any, Any]:
     """(the generated package, its operation module), from generated/ (never edited)."""
-    path = str(ROOT / "generated" / f"{vendor}-client")
-    if path not in sys.path:
-        sys.path.insert(0, path)
-    package = importlib.import_module(case.package)
-    return package, importlib.import_module(f"{case.package}.api.{case.module}")
+    package = clients.load_vendor_client(vendor)
+    if package.__name__ != case.package:
+        raise BenchError(f"generated/{vendor}-client holds {package.__name__}, not {case.package}")
+    return package, clients.load_submodule(package, f"api.{case.module}")
 
 
 def bench_clients(cfg: Config, res: Results, workdir: Path) -> None:

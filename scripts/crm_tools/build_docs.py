@@ -1,24 +1,26 @@
 """Build the documentation site: `make docs` -> site/ (works offline).
 
-    python scripts/build_docs.py [--contracts run|read] [--site DIR]
+    python -m crm_tools.build_docs [--contracts run|read] [--site DIR]
 
 1. Hand-written pages (docs/*.md) are copied into build/docs/src/; `<!-- vendors -->` in
    docs/index.md becomes the vendor table.
 2. Per vendor, from specs/*.yaml (a new spec appears without touching this code):
    build/docs/src/vendors/<vendor>.md (base URL and auth, quickstart with the generated client,
    mock, contract tests, coverage, markers, decisions, sources),
-   build/docs/src/changelogs/<vendor>.md (scripts/spec_diff.py: the classified changes between
+   build/docs/src/changelogs/<vendor>.md (crm_tools.spec_diff: the classified changes between
    the spec's release tags `spec/<vendor>/v<version>`) and
    build/docs/src/reference/<vendor>.html, the whole spec rendered by Redoc with the pinned
    Redocly CLI (package.json + package-lock.json, `npm ci` when node_modules is missing or
    out of date), scripts inlined so the page needs no network.
-3. "Operations exercised by the contract tests" come from `.contract/<vendor>.json`, written by
-   scripts/contract.py after each run. With `--contracts run` (the default) a missing or stale
-   file is produced by `scripts/contract.py <vendor> --max-examples 5` when the runner writes
-   that file; otherwise (and always with `--contracts read`) the page says "not measured".
+3. "Operations exercised by the contract tests" come from the contract report
+   `.contract/<vendor>.json`, written by scripts/contract.py after each run; it is current while
+   its `spec_digest` is the digest of the spec file (an edit makes it stale, a checkout does
+   not). With `--contracts run` (the default) a missing or stale report is produced by
+   `scripts/contract.py <vendor> --max-examples 5`; with `--contracts read` a missing one reads
+   "not measured" and a stale one is marked stale.
 4. mkdocs-material builds site/ from build/docs/mkdocs.yml (docs/mkdocs.yml plus the vendor
-   navigation) with `--strict`; site/.build.json records a digest of every input, so
-   `ensure_site()` (used by the tests) rebuilds only when something changed.
+   navigation) with `--strict`; site/.build.json records a digest of every input. The tests
+   build their own site under a temporary folder (`build(site, work=..., contract_dir=...)`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,12 +40,10 @@ from typing import Any, Literal
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import node_tools  # noqa: E402
-import spec_diff  # noqa: E402
-from docs_pages import vendor_page, vendor_table  # noqa: E402
-from docs_spec import ROOT, ContractResult, Vendor, load_vendors  # noqa: E402
+from crm_tools import node_tools, spec_diff
+from crm_tools.docs_pages import lint_rules_page, vendor_page, vendor_table
+from crm_tools.docs_spec import ContractResult, Vendor, load_vendors
+from crm_tools.paths import ROOT
 
 DOCS = ROOT / "docs"
 WORK = ROOT / "build" / "docs"
@@ -110,52 +109,13 @@ def input_digest() -> str:
 # --- contract results --------------------------------------------------------------------------
 
 
-def runner_writes_results() -> bool:
-    """Whether scripts/contract.py records `operations_tested` in .contract/<vendor>.json."""
-    runner = ROOT / "scripts" / "contract.py"
-    return runner.exists() and "operations_tested" in runner.read_text("utf-8")
-
-
-CONTRACT_CACHE = "docs-cache.json"  # in .contract/ (untracked): spec digest of each run
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _contract_cache(folder: Path) -> dict[str, dict[str, str]]:
-    path = folder / CONTRACT_CACHE
-    if not path.exists():
-        return {}
-    try:
-        cache: dict[str, dict[str, str]] = json.loads(path.read_text("utf-8"))
-    except ValueError:
-        return {}
-    return cache
-
-
-def record_contract_run(vendor: Vendor, spec_sha256: str, folder: Path = CONTRACT_DIR) -> None:
-    """Remember which spec digest `.contract/<vendor>.json` was produced from."""
-    result = folder / f"{vendor.slug}.json"
-    if not result.exists():
-        return
-    cache = _contract_cache(folder)
-    cache[vendor.slug] = {"spec_sha256": spec_sha256, "result_sha256": _sha256(result)}
-    (folder / CONTRACT_CACHE).write_text(json.dumps(cache, indent=2, sort_keys=True) + "\n")
-
-
 def contract_result_is_current(vendor: Vendor, folder: Path = CONTRACT_DIR) -> bool:
-    """Whether `<folder>/<vendor>.json` describes the spec as it is now. A result this build
-    produced is current while the spec's digest is unchanged (a checkout or `touch` does not
-    make it stale); one written by another run (`make contract`) while it is newer than the
-    spec file."""
-    result = folder / f"{vendor.slug}.json"
-    if not result.exists():
-        return False
-    entry = _contract_cache(folder).get(vendor.slug)
-    if entry and entry.get("result_sha256") == _sha256(result):
-        return entry.get("spec_sha256") == vendor.sha256
-    return result.stat().st_mtime >= vendor.spec_path.stat().st_mtime
+    """Whether `<folder>/<vendor>.json` describes the spec as it is now: the report's
+    `spec_digest` is the digest of the spec file's bytes (docs/CONTRACT-REPORT format 2). A
+    checkout or `touch` changes nothing; an edit makes it stale; a report in the old format
+    (no `spec_digest`) is stale."""
+    result = vendor.contract_result(folder)
+    return result is not None and result.spec_digest == f"sha256:{vendor.sha256}"
 
 
 def contract_results(
@@ -166,7 +126,6 @@ def contract_results(
     an unchanged spec costs nothing."""
     results: dict[str, ContractResult | None] = {}
     notes: dict[str, str] = {}
-    cache_lock = threading.Lock()
 
     def stale(vendor: Vendor) -> bool:
         return (folder / f"{vendor.slug}.json").exists() and not contract_result_is_current(
@@ -175,7 +134,6 @@ def contract_results(
 
     def run(vendor: Vendor) -> None:
         log(f"contract run for {vendor.slug} (--max-examples 5)")
-        digest = vendor.sha256
         proc = subprocess.run(
             [sys.executable, "scripts/contract.py", vendor.slug, "--max-examples", "5"],
             cwd=ROOT,
@@ -184,14 +142,12 @@ def contract_results(
         )
         if not (folder / f"{vendor.slug}.json").exists():
             log(f"contract run for {vendor.slug} wrote no result: {proc.stderr[-500:]}")
-        with cache_lock:  # two runs at a time update one cache file
-            record_contract_run(vendor, digest, folder)
 
-    if mode == "run" and folder == CONTRACT_DIR and runner_writes_results():
+    if mode == "run" and folder == CONTRACT_DIR:
         todo = [v for v in vendors if not contract_result_is_current(v, folder)]
         if len(todo) < len(vendors):
-            cached = sorted({v.slug for v in vendors} - {v.slug for v in todo})
-            log(f"contract results cached by spec digest: {', '.join(cached)}")
+            current = sorted({v.slug for v in vendors} - {v.slug for v in todo})
+            log(f"contract results current by spec digest: {', '.join(current)}")
         todo.sort(key=lambda v: -len(v.operations))  # the longest first: two at a time
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(run, todo))
@@ -200,12 +156,10 @@ def contract_results(
         results[vendor.slug] = result
         where = f"`.contract/{vendor.slug}.json`"
         if result is None:
-            why = (
-                "the contract runner has not written it"
-                if runner_writes_results()
-                else "scripts/contract.py does not record the operations it tested yet"
+            notes[vendor.slug] = (
+                f"Contract coverage: not measured ({where} is absent: the contract runner has "
+                "not written it)."
             )
-            notes[vendor.slug] = f"Contract coverage: not measured ({where} is absent: {why})."
         else:
             notes[vendor.slug] = (
                 f"Contract coverage from {where}: a run against the {result.target}, "
@@ -235,6 +189,7 @@ def write_sources(
         if VENDORS_MARK not in text:
             raise SystemExit(f"docs: docs/index.md lost its {VENDORS_MARK} marker")
         index.write_text(text.replace(VENDORS_MARK, vendor_table(vendors, contracts)), "utf-8")
+    (dest / "lint-rules.md").write_text(lint_rules_page(), "utf-8")
     (dest / "vendors").mkdir()
     for vendor in vendors:
         page = vendor_page(vendor, contracts.get(vendor.slug), notes.get(vendor.slug, ""))
@@ -358,7 +313,10 @@ def build(
     contracts: ContractMode = "run",
     work: Path = WORK,
     specs: Path = ROOT / "specs",
+    contract_dir: Path = CONTRACT_DIR,
 ) -> Built:
+    """The site from `specs` into `site` (intermediate files in `work`); contract coverage
+    from the reports in `contract_dir` (only `.contract/` is ever refreshed by a run)."""
     started_at = time.monotonic()
     vendors = load_vendors(specs)
     if not vendors:
@@ -367,7 +325,7 @@ def build(
     src = work / "src"
     references = start_references(work / "reference", vendors)
     try:
-        results, notes = contract_results(vendors, contracts)
+        results, notes = contract_results(vendors, contracts, contract_dir)
         write_sources(src, vendors, results, notes)
     finally:
         finish_references(references, work / "reference")
@@ -388,18 +346,6 @@ def build(
     }
     (site / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
     return Built(site, vendors, results, time.monotonic() - started_at)
-
-
-def ensure_site(site: Path = SITE) -> Path:
-    """site/ as built from the current inputs: rebuilt (without new contract runs) when
-    missing or out of date. For tests that need the built site."""
-    manifest = site / MANIFEST
-    if manifest.exists():
-        recorded = json.loads(manifest.read_text("utf-8")).get("inputs")
-        if recorded == input_digest():
-            return site
-    build(site, contracts="read")
-    return site
 
 
 def main(argv: list[str] | None = None) -> int:

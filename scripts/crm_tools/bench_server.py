@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A server for `scripts/bench.py`'s stack comparison: a vendor mock, or a bare Starlette app,
+"""A server for `crm_tools.bench`'s stack comparison: a vendor mock, or a bare Starlette app,
 on a chosen uvicorn event loop and HTTP parser.
 
     bench_server.py mock clevertim --port 8081 --loop uvloop --http httptools

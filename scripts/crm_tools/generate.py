@@ -1,8 +1,8 @@
 """Generate the typed clients in generated/ from the specs in specs/ (the only way they change).
 
-    python scripts/generate.py [VENDOR ...]     regenerate what is out of date (default: all)
-    python scripts/generate.py --force          regenerate even when up to date
-    python scripts/generate.py --check          fail if regenerating would change generated/
+    python -m crm_tools.generate [VENDOR ...]     regenerate what is out of date (default: all)
+    python -m crm_tools.generate --force          regenerate even when up to date
+    python -m crm_tools.generate --check          fail if regenerating would change generated/
 
 A client is rebuilt from scratch in a temporary folder and then swapped in, so no stale file
 survives. It is up to date when the digest of its inputs (spec, generator config, templates,
@@ -44,9 +44,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from spec_servers import server_path
+from crm_tools import spec as openapi
+from crm_tools.paths import ROOT
+from crm_tools.spec import server_path
 
-ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 OUTPUT = ROOT / "generated"
 PIPELINE = ROOT / "scripts" / "generator"
@@ -78,7 +79,12 @@ def _digest_files(paths: list[Path]) -> str:
 
 
 def inputs_digest(vendor: str, spec_path: Path | None = None) -> str:
-    files = [spec_path or SPECS / f"{vendor}.yaml", Path(__file__).resolve()]
+    # the pipeline's own source counts: this module and the spec model it reads the spec with
+    files = [
+        spec_path or SPECS / f"{vendor}.yaml",
+        Path(__file__).resolve(),
+        Path(openapi.__file__),
+    ]
     files += [p for p in PIPELINE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     versions = json.dumps(tool_versions(), sort_keys=True)
     return hashlib.sha256((_digest_files(files) + versions).encode()).hexdigest()
@@ -99,56 +105,29 @@ def is_current(vendor: str) -> bool:
 
 
 def load_yaml(path: Path) -> Any:
-    import yaml
-
-    return yaml.safe_load(path.read_text("utf-8"))
-
-
-def resolve(doc: dict[str, Any], node: Any) -> Any:
-    """Follow local $refs until a non-reference node."""
-    seen = 0
-    while isinstance(node, dict) and "$ref" in node:
-        ref = node["$ref"]
-        if not ref.startswith("#/"):
-            raise PipelineError(f"only local $refs are supported, got {ref}")
-        node = doc
-        for part in ref[2:].split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-        seen += 1
-        if seen > 50:
-            raise PipelineError(f"$ref cycle at {ref}")
-    return node
+    return openapi.load(path)
 
 
 def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:
-    """(path, method, operation, resolved parameters) for every operation."""
-    out = []
-    for path, item in doc.get("paths", {}).items():
-        item = resolve(doc, item)
-        shared = [resolve(doc, p) for p in item.get("parameters", [])]
-        for method in ("get", "put", "post", "delete", "patch", "head", "options", "trace"):
-            op = item.get(method)
-            if op is None:
-                continue
-            own = [resolve(doc, p) for p in op.get("parameters", [])]
-            names = {(p["name"], p["in"]) for p in own}
-            params = own + [p for p in shared if (p["name"], p["in"]) not in names]
-            out.append((path, method, op, params))
-    return out
+    """(path, method, operation, resolved parameters) for every operation (the spec model's
+    reading: the same operations and parameters the lint gate checks)."""
+    return [
+        (op.path, op.method, op.node, list(openapi.parameters(doc, op).values()))
+        for op in openapi.operations(doc)
+    ]
 
 
-def _schema_at(doc: dict[str, Any], schema: Any, pointer: str) -> Any:
-    """The sub-schema a JSON pointer into an instance lands on (through properties/allOf)."""
-    schema = resolve(doc, schema)
-    for part in [p for p in pointer.split("/") if p]:
-        candidates = [schema, *[resolve(doc, s) for s in schema.get("allOf", [])]]
-        for candidate in candidates:
-            if part in candidate.get("properties", {}):
-                schema = resolve(doc, candidate["properties"][part])
-                break
-        else:
-            raise PipelineError(f"x-pagination pointer {pointer}: no property {part!r}")
-    return schema
+def _array_at(doc: dict[str, Any], schema: Any, pointer: str) -> dict[str, Any]:
+    """The array schema an `x-pagination.items` pointer lands on, walked as the lint gate
+    walks it (properties through $ref, allOf, anyOf and oneOf)."""
+    found, error = openapi.walk_pointer(doc, schema, pointer, strict=True)
+    if error:
+        raise PipelineError(f"x-pagination pointer {pointer}: {error}")
+    for candidate in found:
+        for branch in openapi.schema_branches(doc, candidate):
+            if branch.get("type") == "array" or "items" in branch:
+                return branch
+    raise PipelineError(f"x-pagination pointer {pointer}: no array schema there")
 
 
 @dataclass(frozen=True)
@@ -172,6 +151,13 @@ class WireFixes:
 
 def pipeline_data(doc: dict[str, Any]) -> tuple[WireFixes, list[Paginated]]:
     """What the templates need from the spec: wire-format fixes and paginated operations."""
+    try:
+        return _pipeline_data(doc)
+    except openapi.SpecError as exc:  # e.g. a $ref to another file: refused like the gate does
+        raise PipelineError(str(exc)) from None
+
+
+def _pipeline_data(doc: dict[str, Any]) -> tuple[WireFixes, list[Paginated]]:
     from openapi_python_client.strings import ClassName, PythonIdentifier
 
     comma: list[str] = []
@@ -185,7 +171,7 @@ def pipeline_data(doc: dict[str, Any]) -> tuple[WireFixes, list[Paginated]]:
         for p in params:
             if str(PythonIdentifier(p["name"], prefix="")) in RESERVED_ARGUMENTS:
                 raise PipelineError(f"{op_id}: parameter {p['name']!r} clashes with the pipeline's")
-            schema = resolve(doc, p.get("schema", {}))
+            schema = openapi.resolve(doc, p.get("schema", {}))
             is_array = schema.get("type") == "array" or "array" in (schema.get("type") or [])
             if p["in"] != "query":
                 continue
@@ -197,11 +183,11 @@ def pipeline_data(doc: dict[str, Any]) -> tuple[WireFixes, list[Paginated]]:
         spec = op.get("x-pagination")
         if spec is None:
             continue
-        ok = resolve(doc, op.get("responses", {}).get("200", {}))
+        ok = openapi.resolve(doc, op.get("responses", {}).get("200", {}))
         schema = ok.get("content", {}).get("application/json", {}).get("schema")
         if schema is None:
             raise PipelineError(f"{op_id}: x-pagination needs a JSON 200 response")
-        array = _schema_at(doc, schema, spec["items"])
+        array = _array_at(doc, schema, spec["items"])
         items = array.get("items", {})
         ref = items.get("$ref", "") if isinstance(items, dict) else ""
         if ref.startswith("#/components/schemas/"):
@@ -336,7 +322,7 @@ def assemble_templates(
         for p in paginated
     }
     (dest / "_pipeline.jinja").write_text(
-        "{# written by scripts/generate.py from the spec #}\n"
+        "{# written by crm_tools.generate from the spec #}\n"
         f"{{% set COMMA_JOINED = {json.dumps(wire.comma_joined)} %}}\n"
         f"{{% set DEEP_OBJECT = {json.dumps(wire.deep_object)} %}}\n"
         f"{{% set PAGINATED = {json.dumps(table, sort_keys=True)} %}}\n"

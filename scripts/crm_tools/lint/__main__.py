@@ -1,0 +1,5 @@
+import sys
+
+from crm_tools.lint.cli import main
+
+sys.exit(main())
