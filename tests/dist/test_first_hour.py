@@ -16,17 +16,15 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from crm_mocks.pytest_plugin import start_mock
+from crm_mocks import start_mock
 from crm_tools import dist
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,33 +87,19 @@ def test_sell_api_url_is_the_server_root_because_its_clients_add_v2() -> None:
     assert printed.startswith("404 "), printed
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.parametrize("vendor", ["zendesk-sell", "clevertim"])
 def test_the_url_crm_mock_prints_is_the_clients_base_url(vendor: str) -> None:
-    port = _free_port()
-    cmd = [sys.executable, "-m", "crm_mocks.cli", vendor, "--port", str(port)]
+    # --port 0: the mock binds first and prints the port it got (no free-port race)
+    cmd = [sys.executable, "-m", "crm_mocks.cli", vendor, "--port", "0"]
     server = subprocess.Popen([*cmd, "--log-level", "warning"], stderr=subprocess.PIPE, text=True)
     try:
         assert server.stderr is not None
-        banner = ""
-        deadline = time.monotonic() + 30
-        while "API at" not in banner and time.monotonic() < deadline:
-            banner = server.stderr.readline()
-        found = re.search(r"API at (http://\S+)", banner)
+        banner = server.stderr.readline()
+        found = re.search(r"API at (http://127\.0\.0\.1:(\d+)\S*)", banner)
         assert found, banner
-        url = found.group(1)
+        url, port = found.group(1), found.group(2)
         assert url == f"http://127.0.0.1:{port}" + ("/api" if vendor == "clevertim" else "")
-        for _ in range(200):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/__mock__/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        assert httpx.get(f"http://127.0.0.1:{port}/__mock__/health", timeout=5).is_success
         assert _run_client_call(vendor, url).startswith("200 ")
     finally:
         server.terminate()

@@ -14,11 +14,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tarfile
-import time
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -181,28 +179,18 @@ def test_crm_mock_help_runs(venv: Path) -> None:
     assert all(v in out.stdout for v in VENDORS), out.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def installed_mock(venv: Path, vendor: str) -> Iterator[str]:
-    """`crm-mock <vendor>` of the fresh venv on a free loopback port; yields its URL."""
-    port = _free_port()
-    cmd = [venv / "bin" / "crm-mock", vendor, "--port", str(port), "--log-level", "warning"]
+    """`crm-mock <vendor> --port 0` of the fresh venv; yields its URL. The mock binds first and
+    then prints the port it got, so there is no window between choosing a port and binding it."""
+    cmd = [venv / "bin" / "crm-mock", vendor, "--port", "0", "--log-level", "warning"]
     server = subprocess.Popen([str(c) for c in cmd], cwd=venv, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{url}/__mock__/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                time.sleep(0.05)
-        yield url
+        assert server.stderr is not None
+        banner = server.stderr.readline()
+        found = re.search(r"API at (http://127\.0\.0\.1:\d+)", banner)
+        assert found, banner + server.stderr.read()
+        yield found.group(1)
     finally:
         server.terminate()
         server.wait(timeout=10)
