@@ -1,18 +1,21 @@
-"""The per-request shortcuts added for issue 13's speed targets choose what the slow paths do.
+"""The per-request shortcuts added for issue 13's speed targets do what the slow paths do.
 
 `_RouteIndex.pick` skips a parameterless route by comparing its path instead of running its
 regex, and reads candidates merged in advance; for every vendor, path and method it must pick
-the route (and path parameters) that Starlette's router would.
+the route (and path parameters) that Starlette's router would. `json_response` encodes with one
+C encoder built at import; it must write exactly what `json.dumps` writes and refuse the same.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from starlette.routing import Match, Route, Router
 
 from crm_mocks.core.app import _RouteIndex, build_app, create_vendor
+from crm_mocks.core.http import json_response
 from crm_mocks.registry import VENDORS, vendor_class
 
 SAMPLE_PATHS = [
@@ -65,3 +68,30 @@ def test_literal_routes_are_compared_not_matched() -> None:
     # the parameter route comes first, so it wins over the later literal, as in the router
     picked = index.pick({"type": "http", "path": "/a/me", "root_path": "", "method": "GET"})
     assert picked is not None and picked[0].path == "/a/{x}"
+
+
+BODIES: list[Any] = [
+    {"status": "OK", "content": [{"id": 1, "fn": "Ada", "notes": [], "x": None, "t": True}]},
+    {"lone": "\ud8a8", "accents": "Zoë Ünal", "emoji": "😀", "ctl": '\x00\n\t"'},
+    {"big": 10**30, "neg": -(2**63) - 1, "f": 0.1, "z": -0.0, "e": 1e300, "tiny": 5e-324},
+    [1, "two", [3.5, {"4": [None]}]],
+    "plain string",
+    12,
+    None,
+    {"nested": {"a": {"b": {"c": [{"d": []}]}}}, "empty": {}},
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_json_response_writes_what_json_dumps_writes(body: Any) -> None:
+    expected = json.dumps(body, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    assert json_response(body).body == expected.encode("ascii")
+
+
+def test_json_response_refuses_what_json_dumps_refuses_and_recovers() -> None:
+    shared = {"k": [1, 2]}
+    for bad in ({"v": float("nan")}, {"v": [shared, float("inf")]}, {"v": object()}):
+        with pytest.raises((ValueError, TypeError)):
+            json_response(bad)
+        # nothing of the failed call lingers (a reused circular-check marker would)
+        assert json_response({"again": shared}).body == b'{"again":{"k":[1,2]}}'
