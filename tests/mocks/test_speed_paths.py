@@ -16,6 +16,7 @@ from starlette.routing import Match, Route, Router
 
 from crm_mocks.core.app import _RouteIndex, build_app, create_vendor
 from crm_mocks.core.http import json_response
+from crm_mocks.core.store import _record
 from crm_mocks.registry import VENDORS, vendor_class
 
 SAMPLE_PATHS = [
@@ -95,3 +96,26 @@ def test_json_response_refuses_what_json_dumps_refuses_and_recovers() -> None:
             json_response(bad)
         # nothing of the failed call lingers (a reused circular-check marker would)
         assert json_response({"again": shared}).body == b'{"again":{"k":[1,2]}}'
+
+
+STORED_TEXTS = [
+    json.dumps({"id": 1, "name": "Ada", "tags": ["a"], "x": None, "t": False}),
+    json.dumps({"lone": "\ud8a8", "é": "😀", "big": 10**30, "f": 0.1, "nan": float("nan")}),
+    ' {"id": 2} ',
+    '{"id": 3}\n',
+    '{"a": Infinity, "b": -Infinity, "c": 1e400}',
+]
+
+
+@pytest.mark.parametrize("text", STORED_TEXTS)
+def test_a_stored_record_parses_as_json_loads_parses_it(text: str) -> None:
+    assert repr(_record(text)) == repr(json.loads(text))
+
+
+@pytest.mark.parametrize("text", ['{"id": 1} x', '{"id": ', "", "x{}", '{"id": 1}{}'])
+def test_a_damaged_stored_record_fails_as_json_loads_fails(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as ours:
+        _record(text)
+    with pytest.raises(json.JSONDecodeError) as stdlib:
+        json.loads(text)
+    assert str(ours.value) == str(stdlib.value)
