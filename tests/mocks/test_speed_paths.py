@@ -26,6 +26,7 @@ SAMPLE_PATHS = [
     "/v2/nothing/here", "/v3/contacts/search", "/v3/x/y/z", "/oauth2/token", "/oauth2/token/",
     "/api/v3/contact.list.json", "/api/v3/contactxlist.json", "/__mock__/health",
     "/__mock__/requests", "/__mock__/nope", "/v2/sync/abc/queues/main", "//v2/contacts",
+    "/v2/contacts\n", "/api/contact\n", "/__mock__/health\n", "/v2/contacts\n\n",
 ]  # fmt: skip
 
 
@@ -63,7 +64,7 @@ def test_literal_routes_are_compared_not_matched() -> None:
         ]
     )
     index = _RouteIndex(router)
-    for path in ("/a.b", "/axb", "/a/me", "/a/5", "/a/5/c", "/a/x/c", "/a", "/a/"):
+    for path in ("/a.b", "/axb", "/a/me", "/a/5", "/a/5/c", "/a/x/c", "/a", "/a/", "/a.b\n"):
         scope = {"type": "http", "path": path, "root_path": "", "method": "GET"}
         assert index.pick(dict(scope)) == _router_choice(router, dict(scope)), path
     # the parameter route comes first, so it wins over the later literal, as in the router
@@ -119,3 +120,17 @@ def test_a_damaged_stored_record_fails_as_json_loads_fails(text: str) -> None:
     with pytest.raises(json.JSONDecodeError) as stdlib:
         json.loads(text)
     assert str(ours.value) == str(stdlib.value)
+
+
+def test_a_path_ending_in_a_newline_finds_the_literal_route_the_router_finds() -> None:
+    async def endpoint(scope: Any, receive: Any, send: Any) -> None:  # never called
+        raise AssertionError
+
+    # Starlette's `^/a/b$` matches "/a/b\n" too; the literal route comes first here
+    router = Router(routes=[Route("/a/b", endpoint), Route("/a/{x}", endpoint)])
+    index = _RouteIndex(router)
+    for path in ("/a/b\n", "/a/b", "/a/c\n", "/a/b\n\n"):
+        scope = {"type": "http", "path": path, "root_path": "", "method": "GET"}
+        assert index.pick(dict(scope)) == _router_choice(router, dict(scope)), path
+    picked = index.pick({"type": "http", "path": "/a/b\n", "root_path": "", "method": "GET"})
+    assert picked is not None and picked[0].path == "/a/b"

@@ -222,7 +222,9 @@ class _RouteIndex:
             self.merged[prefix] = [(order, route, _literal_path(route)) for order, route in routes]
 
     def _merged(self, path: str) -> list[tuple[int, Route, str | None]]:
-        segments = tuple(path.split("/")[1:])
+        # a route's `$` also matches before a final newline, so a path's candidates are those
+        # of the path without it (a superset is harmless: each candidate is still matched)
+        segments = tuple(path.removesuffix("\n").split("/")[1:])
         for size in range(min(len(segments), self.depth), -1, -1):
             found = self.merged.get(segments[:size])
             if found is not None:
@@ -236,8 +238,8 @@ class _RouteIndex:
         """The route the router would pick for a full match, and its child scope."""
         path = get_route_path(scope)
         for _, route, literal in self._merged(path):
-            if literal is not None and literal != path:
-                continue  # what its regex (`^path$`) would say
+            if literal is not None and literal != path.removesuffix("\n"):
+                continue  # what its regex `^path$` says (`$` also matches before a final \n)
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 return route, child_scope
