@@ -225,7 +225,12 @@ class _RouteIndex:
     and each miss is a regex match). The candidates are tried in the router's order, so the
     first full match is the one the router would pick; anything else (a method that only
     partly matches, a redirect for a trailing slash, a 404) goes to the router itself, which
-    gives its exact answer."""
+    gives its exact answer.
+
+    Per request this is a few dict look-ups: each indexed prefix holds, already merged in the
+    router's order, its own routes and those of every shorter indexed prefix (the candidates
+    of a path are exactly those of its longest indexed prefix). A route without parameters
+    matches only its own path, so it is skipped by a string comparison instead of a regex."""
 
     def __init__(self, router: Router) -> None:
         self.router = router
@@ -244,31 +249,65 @@ class _RouteIndex:
                 prefix = ()
             self.by_prefix.setdefault(prefix, []).append((order, route))  # type: ignore[arg-type]
             self.depth = max(self.depth, len(prefix))
+        # prefix -> (order, route, the path a parameterless route matches, else None)
+        self.merged: dict[tuple[str, ...], list[tuple[int, Route, str | None]]] = {}
+        for prefix in self.by_prefix:
+            routes = sorted(
+                (
+                    item
+                    for size in range(len(prefix) + 1)
+                    for item in self.by_prefix.get(prefix[:size], ())
+                ),
+                key=_first,
+            )
+            self.merged[prefix] = [(order, route, _literal_path(route)) for order, route in routes]
+
+    def _merged(self, path: str) -> list[tuple[int, Route, str | None]]:
+        # a route's `$` also matches before a final newline, so a path's candidates are those
+        # of the path without it (a superset is harmless: each candidate is still matched)
+        segments = tuple(path.removesuffix("\n").split("/")[1:])
+        for size in range(min(len(segments), self.depth), -1, -1):
+            found = self.merged.get(segments[:size])
+            if found is not None:
+                return found
+        return []
 
     def candidates(self, path: str) -> list[tuple[int, Route]]:
-        segments = path.split("/")[1:]
-        found: list[tuple[int, Route]] = []
-        for size in range(min(len(segments), self.depth) + 1):
-            routes = self.by_prefix.get(tuple(segments[:size]))
-            if routes:
-                found = routes if not found else sorted(found + routes, key=_first)
-        return found
+        return [(order, route) for order, route, _ in self._merged(path)]
+
+    def pick(self, scope: Scope) -> tuple[Route, Scope] | None:
+        """The route the router would pick for a full match, and its child scope."""
+        path = get_route_path(scope)
+        for _, route, literal in self._merged(path):
+            if literal is not None and literal != path.removesuffix("\n"):
+                continue  # what its regex `^path$` says (`$` also matches before a final \n)
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                return route, child_scope
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if "router" not in scope:
             scope["router"] = self.router
-        for _, route in self.candidates(get_route_path(scope)):
-            match, child_scope = route.matches(scope)
-            if match is Match.FULL:
-                scope["route"] = route
-                scope.update(child_scope)
-                await route.handle(scope, receive, send)
-                return
-        await self.router(scope, receive, send)
+        picked = self.pick(scope)
+        if picked is None:
+            await self.router(scope, receive, send)
+            return
+        route, child_scope = picked
+        scope["route"] = route
+        scope.update(child_scope)
+        await route.handle(scope, receive, send)
 
 
 def _first(item: tuple[int, Route]) -> int:
     return item[0]
+
+
+def _literal_path(route: Route) -> str | None:
+    """The one path a plain Starlette route without parameters matches (None otherwise)."""
+    if type(route) is not Route or route.param_convertors or "{" in route.path:
+        return None
+    return route.path
 
 
 class MockApp(Starlette):

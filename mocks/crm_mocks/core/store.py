@@ -24,9 +24,10 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from json.scanner import c_make_scanner  # type: ignore[attr-defined]
 from typing import Any, Literal
 
 Record = dict[str, Any]
@@ -143,11 +144,25 @@ def _kind(kind: str) -> str:
 
 def _record(data: str) -> Record:
     """A stored record: always a JSON object, parsed into a new dict (no copy needed)."""
-    record: Record = _DECODE(data)
+    record: Record
+    if _scan is not None:
+        # what JSONDecoder.decode does for text without surrounding whitespace (the store
+        # writes none), minus its Python-level wrappers: a listing page parses 100 records
+        try:
+            record, end = _scan(data, 0)
+            if end == len(data):
+                return record
+        except StopIteration:
+            pass  # not JSON at its start: decode below raises the usual error
+    record = _DECODE(data)
     return record
 
 
-_DECODE = json.JSONDecoder().decode
+_DECODER = json.JSONDecoder()
+_DECODE = _DECODER.decode
+_scan: Callable[[str, int], tuple[Any, int]] | None = (
+    None if c_make_scanner is None else c_make_scanner(_DECODER)
+)
 
 
 def _expr(path: str) -> str:
@@ -437,37 +452,38 @@ class Store:
         # A query of plain filters (no or/not groups, no `in` lists) has SQL that depends only
         # on its shape; building it took about as long as SQLite took to answer a look-up, so
         # it is built once per shape and only the arguments are gathered per call.
-        plain = [f for f in filters if isinstance(f, Filter) and f.op != "in"]
-        if len(plain) == len(filters):
-            shape = (
-                kind,
-                tuple((f.path, f.op, f.value is None) for f in plain),
-                tuple(order),
-                limit is None,
-                None if index is None else tuple(index),
-            )
-            sql = self._sql_by_shape.get(shape)
-            if sql is None:
-                sql, args = self._build_select(account, kind, filters, order, limit, offset, index)
-                if len(self._sql_by_shape) >= _MAX_SHAPES:  # paths can come from requests
-                    self._sql_by_shape.clear()
-                self._sql_by_shape[shape] = sql
-                return sql, args
-            args = [account]
-            for f in plain:
-                args.extend(self._plain_args(account, kind, f))
-            if limit is not None:
-                args += [limit, offset]
+        # This runs for every look-up (a Clevertim read makes five), so it is kept tight: the
+        # orders join the shape as (path, descending) pairs, not through the dataclass's
+        # Python-level hash.
+        plain: list[Filter] = []
+        for f in filters:
+            if not isinstance(f, Filter) or f.op == "in":
+                return self._build_select(account, kind, filters, order, limit, offset, index)
+            plain.append(f)
+        shape = (
+            kind,
+            tuple([(f.path, f.op, f.value is None) for f in plain]),
+            tuple([(o.path, o.descending) for o in order]),
+            limit is None,
+            None if index is None else tuple(index),
+        )
+        sql = self._sql_by_shape.get(shape)
+        if sql is None:
+            sql, args = self._build_select(account, kind, filters, order, limit, offset, index)
+            if len(self._sql_by_shape) >= _MAX_SHAPES:  # paths can come from requests
+                self._sql_by_shape.clear()
+            self._sql_by_shape[shape] = sql
             return sql, args
-        return self._build_select(account, kind, filters, order, limit, offset, index)
-
-    def _plain_args(self, account: str, kind: str, f: Filter) -> list[Any]:
-        """The arguments `_clause` gives a plain filter (other than `in`)."""
-        if f.op == "contains" and (kind, f.path) in self._members:
-            return [account, kind, f.path, f.value]
-        if f.value is None and f.op in ("=", "!="):
-            return []
-        return [f.value]
+        # the arguments `_clause` gives each plain filter
+        args = [account]
+        for f in plain:
+            if f.op == "contains" and (kind, f.path) in self._members:
+                args += [account, kind, f.path, f.value]
+            elif f.value is not None or f.op not in ("=", "!="):
+                args.append(f.value)
+        if limit is not None:
+            args += [limit, offset]
+        return sql, args
 
     def _build_select(
         self,
