@@ -240,9 +240,15 @@ def can_pin() -> bool:
 
 
 def free_port() -> int:
+    """Only for Prism, which cannot bind port 0 and report the port it got; crm-mock and
+    bench_server bind first and print their address (`Server.wait_ready` reads it)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+#: what crm-mock and bench_server print on stderr once their socket is bound
+BOUND_ADDRESS = re.compile(r"(?:API at|listening on) http://127\.0\.0\.1:(\d+)")
 
 
 def crm_mock_command() -> list[str]:
@@ -267,11 +273,8 @@ class Server:
 
     @classmethod
     def mock(cls, vendor: str, extra: Sequence[str], workdir: Path, name: str = "") -> Server:
-        port = free_port()
-        cmd = [*crm_mock_command(), vendor, "--port", str(port), "--log-level", "warning", *extra]
-        server = cls(name or vendor, cmd, workdir, "/__mock__/health")
-        server.port = port
-        return server
+        cmd = [*crm_mock_command(), vendor, "--port", "0", "--log-level", "warning", *extra]
+        return cls(name or vendor, cmd, workdir, "/__mock__/health")
 
     port: int = 0
 
@@ -301,6 +304,12 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise Unavailable(f"{self.name} exited ({self.proc.returncode}): {self.log_tail()}")
+            if not self.port:  # bound to port 0: the process prints the port it got
+                bound = BOUND_ADDRESS.search(self.log_text())
+                if not bound:
+                    time.sleep(0.05)
+                    continue
+                self.port = int(bound.group(1))
             with contextlib.suppress(httpx.HTTPError):
                 answer = httpx.get(self.url + self.health, timeout=1.0)
                 if answer.status_code == 200 or not self.health.startswith("/__mock__"):
@@ -839,12 +848,9 @@ STACK_VENDORS = {
 
 def bench_server(what: str, vendor: str | None, stack: str, workdir: Path) -> Server:
     loop, http = STACKS[stack]
-    port = free_port()
     cmd = [sys.executable, "-m", "crm_tools.bench_server", what, *([vendor] if vendor else [])]
-    cmd += ["--port", str(port), "--loop", loop, "--http", http]
-    server = Server(f"{what}-{vendor or 'starlette'}-{stack}", cmd, workdir, "/__mock__/health")
-    server.port = port
-    return server
+    cmd += ["--port", "0", "--loop", loop, "--http", http]
+    return Server(f"{what}-{vendor or 'starlette'}-{stack}", cmd, workdir, "/__mock__/health")
 
 
 def prism_server(spec: str, workdir: Path) -> Server:

@@ -2,8 +2,11 @@
 """A server for `crm_tools.bench`'s stack comparison: a vendor mock, or a bare Starlette app,
 on a chosen uvicorn event loop and HTTP parser.
 
-    bench_server.py mock clevertim --port 8081 --loop uvloop --http httptools
-    bench_server.py bare --port 8082 --loop asyncio --http h11
+    python -m crm_tools.bench_server mock clevertim --port 0 --loop uvloop --http httptools
+    python -m crm_tools.bench_server bare --port 0 --loop asyncio --http h11
+
+It binds its socket first and then prints `listening on http://127.0.0.1:<port>` on stderr (with
+`--port 0`, the port the system gave), so the bench never races another process for a port.
 
 `crm-mock` lets uvicorn pick the fastest stack installed; this script names one, so the bench can
 measure what uvloop + httptools gain over asyncio + h11 and how much of a request's time is the
@@ -13,6 +16,7 @@ mock's own code (bare: one route answering a fixed JSON body through the same st
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -45,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="bench_server.py", description=__doc__)
     p.add_argument("what", choices=("mock", "bare"))
     p.add_argument("vendor", nargs="?", help="the vendor, for `mock`")
-    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--port", type=int, default=0, help="0 (default): any free port, printed")
     p.add_argument("--loop", choices=("uvloop", "asyncio"), required=True)
     p.add_argument("--http", choices=("httptools", "h11"), required=True)
     args = p.parse_args(argv)
@@ -57,15 +61,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = build_app(create_vendor(vendor_class(args.vendor), options=options))
     else:
         app = bare_app()
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=args.port,
-        loop=args.loop,
-        http=args.http,
-        log_level="warning",
-        access_log=False,
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", args.port))
+    sock.listen(2048)
+    print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
+    config = uvicorn.Config(
+        app, loop=args.loop, http=args.http, log_level="warning", access_log=False
     )
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 
