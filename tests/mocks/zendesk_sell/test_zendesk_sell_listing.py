@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from conftest import Sell, error_of
-
 from crm_mocks.core.store import Filter
 from crm_mocks.zendesk_sell.listing import choose_index, parse_list_query
 from crm_mocks.zendesk_sell.resources import CONTACTS
+from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 
 def fill_contacts(sell: Sell, total: int) -> None:
