@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import contract
-import httpx
 import pytest
 
 from crm_mocks.pytest_plugin import RunningMock
@@ -169,52 +164,30 @@ def test_rendered_config_keeps_secrets_out() -> None:
     assert "demo-token" not in text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.contract
-def test_live_mode_targets_another_server_read_only() -> None:
-    """Live mode, proven against a mock started as a separate process (never a vendor host)."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "crm-mock"),
-            "clevertim",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(base + "/__mock__/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+def test_live_mode_targets_another_server_read_only(
+    crm_mock_server: Callable[..., RunningMock],
+) -> None:
+    """Live mode, proven against a mock the run did not start (never a vendor host)."""
+    with crm_mock_server("clevertim") as other:
+        token = other.credentials["demo"]["token"]
         env = _mock_env() | {
-            "CLEVERTIM_BASE_URL": base + "/api",
-            "CLEVERTIM_TOKEN": "demo-token",
+            "CLEVERTIM_BASE_URL": other.api_url,
+            "CLEVERTIM_TOKEN": token,
             "CONTRACT_RATE_LIMIT": "200/s",
         }
         env.pop("CONTRACT_ALLOW_WRITES", None)
         result = contract.run("clevertim", max_examples=5, env=env)
-        assert result.target == "live"
-        assert result.passed, result.problems()
-        seen = httpx.get(base + "/__mock__/requests").json()["requests"]
-        methods = {r["method"] for r in seen}
-        assert seen and methods <= {"GET"}, methods  # read-only unless CONTRACT_ALLOW_WRITES=1
-        assert "demo-token" not in result.output
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        seen = other.requests()
+    assert result.target == "live"
+    assert result.passed, result.problems()
+    methods = {r["method"] for r in seen}
+    assert seen and methods <= {"GET"}, methods  # read-only unless CONTRACT_ALLOW_WRITES=1
+    assert result.operations_untested == []  # every GET operation, and nothing else
+    assert result.operations == sum(
+        op.label.startswith("GET ") for op in contract.spec_operations("clevertim")
+    )
+    assert token not in result.output
 
 
 @pytest.mark.contract
