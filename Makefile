@@ -2,8 +2,11 @@
 #
 #   make                 lint every spec and regenerate every client (= make all)
 #   make test            everything CI runs: lint, drift check, mypy, pytest (incl. contract tests)
+#                        in one process per core [PYTEST_WORKERS=auto]
+#   make test-fast       the same without the contract and browser tests
 #   make mock VENDOR=clevertim [PORT=8080]      run a vendor's mock in the foreground
-#   make contract VENDOR=clevertim              schemathesis: spec vs mock (or live, see README)
+#   make contract VENDOR=clevertim [TAG=Deals,Orders] [OPERATION=listDeals]
+#                        schemathesis: spec vs mock (or live, see README), report in .contract/
 #   make bench           benchmarks (speed and memory targets; never part of make test)
 #   make soak [SOAK_ARGS="--requests 4000 --threads 8"]   mocks under mixed load: errors, lost writes, RSS
 #   make dist            spec artifacts (YAML, JSON, dereferenced) + wheels/sdists into dist/
@@ -20,7 +23,7 @@ VENDOR ?=
 PORT ?= 8080
 
 .DEFAULT_GOAL := all
-.PHONY: all lint generate check-generated typecheck mock contract test bench soak dist docs diff clean help
+.PHONY: all lint generate check-generated typecheck mock contract test test-fast bench soak dist docs diff clean help
 
 # The venv is rebuilt when pyproject.toml changes; the marker file records a finished install.
 # The tooling package (scripts/pyproject.toml, `crm_tools`) is installed editable next to it, with
@@ -62,12 +65,21 @@ mock: $(VENV)/.installed
 # Against the bundled mock by default; against a live service when <VENDOR>_BASE_URL and its
 # credentials are set (GET-only unless CONTRACT_ALLOW_WRITES=1). See README "Contract tests".
 # (The test suite's contract tests always target the mocks; this verb honours live mode.)
+# TAG / OPERATION narrow the run to tags / operationIds (comma-separated; both: the intersection).
 contract: $(VENV)/.installed
-	@test -n "$(VENDOR)" || { echo "usage: make contract VENDOR=<$(VENDORS)>"; exit 2; }
-	$(PY) scripts/contract.py $(VENDOR)
+	@test -n "$(VENDOR)" || { echo "usage: make contract VENDOR=<$(VENDORS)> [TAG=...] [OPERATION=...]"; exit 2; }
+	$(PY) scripts/contract.py $(VENDOR) $(if $(TAG),--tag "$(TAG)") $(if $(OPERATION),--operation-id "$(OPERATION)")
+
+# pytest-xdist: one test process per core ("auto"); schemathesis stays one worker per process.
+# worksteal rebalances when the long contract runs end up queued on one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal
 
 test: $(VENV)/.installed lint check-generated typecheck
-	$(BIN)/pytest -p no:cacheprovider
+	$(PYTEST)
+
+test-fast: $(VENV)/.installed lint
+	$(PYTEST) -m "not contract and not browser"
 
 # Stoplight Prism (package.json) is the stateless baseline the mocks are compared with.
 bench: $(VENV)/.installed node_modules/.package-lock.json

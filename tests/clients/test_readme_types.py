@@ -48,7 +48,7 @@ def test_readme_examples_pass_mypy_strict(tmp_path: Path, monkeypatch: pytest.Mo
         [
             "--strict",
             "--cache-dir",
-            str(ROOT / ".mypy_cache" / "readme"),
+            str(tmp_path / ".mypy_cache"),
             *sorted(str(tmp_path / name) for name in snippets),
         ]
     )

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ConnectClient, server_url
 from zendesk_sell_client import errors
 from zendesk_sell_client.api.contacts import create_contact
 from zendesk_sell_client.api.users import get_current_user
@@ -20,6 +19,7 @@ from zendesk_sell_client.oauth import OAuthRefreshError, connect_oauth
 from zendesk_sell_client.search_pages import aiterate, iterate
 
 from crm_mocks.pytest_plugin import RunningMock
+from tests.support.clients import ConnectClient, server_url
 
 CLIENT = ("demo-oauth-client", "demo-oauth-secret")
 

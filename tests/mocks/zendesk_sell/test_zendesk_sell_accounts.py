@@ -6,7 +6,7 @@ import time
 
 import httpx
 
-from .conftest import UA, Sell, error_of
+from tests.mocks.zendesk_sell.conftest import UA, Sell, error_of
 
 
 def test_accounts_never_see_each_others_data(sell: Sell) -> None:

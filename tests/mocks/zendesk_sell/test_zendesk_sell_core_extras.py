@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import Sell, error_of
+from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 
 def lead(sell: Sell, **fields: Any) -> dict[str, Any]:

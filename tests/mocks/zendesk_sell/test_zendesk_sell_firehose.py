@@ -8,9 +8,8 @@ from typing import Any
 
 import httpx
 
-from crm_mocks import RunningMock
-
-from .conftest import Sell, error_of
+from crm_mocks.pytest_plugin import RunningMock
+from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 
 def walk(v3: httpx.Client, stream: str, position: str = "tail") -> tuple[list[Any], str]:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from crm_mocks.core.store import Filter
 from crm_mocks.zendesk_sell.listing import choose_index, parse_list_query
 from crm_mocks.zendesk_sell.resources import CONTACTS
+from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 from .conftest import Sell, error_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
-from .conftest import UA, Sell, error_of
+from tests.mocks.zendesk_sell.conftest import UA, Sell, error_of
 
 
 def test_bearer_token_authenticates_as_its_user(sell: Sell) -> None:

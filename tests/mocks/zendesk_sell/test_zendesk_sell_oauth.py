@@ -11,9 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from crm_mocks import RunningMock
-
-from .conftest import UA, error_of
+from crm_mocks.pytest_plugin import RunningMock
+from tests.mocks.zendesk_sell.conftest import UA, error_of
 
 CLIENT = ("demo-oauth-client", "demo-oauth-secret")
 REDIRECT = "http://127.0.0.1/oauth/callback"

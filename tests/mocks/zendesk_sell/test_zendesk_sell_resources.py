@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import Sell, error_of
+from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 # -- generic CRUD -------------------------------------------------------------------------
 

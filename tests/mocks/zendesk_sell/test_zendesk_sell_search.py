@@ -8,10 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from crm_mocks import RunningMock
 from crm_mocks.core.store import AnyOf, Filter, Not, Order
-
-from .conftest import Sell, error_of
+from crm_mocks.pytest_plugin import RunningMock
+from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 
 def search(v3: httpx.Client, resource: str, **data: Any) -> dict[str, Any]:

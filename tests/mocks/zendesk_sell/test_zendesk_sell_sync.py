@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from .conftest import Sell, error_of
+from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 DEVICE = {"X-Basecrm-Device-UUID": "7f0c8e6a-1d2b-4c3e-9f4a-5b6c7d8e9f00"}
 
