@@ -56,7 +56,6 @@ typecheck: $(VENV)/.installed
 	done
 	@$(BIN)/mypy --strict --cache-dir .mypy_cache/mocks mocks/crm_mocks
 	@$(BIN)/mypy --strict --cache-dir .mypy_cache/scripts -p crm_tools  # generator/modules: checked inside each client
-	@$(BIN)/mypy --strict --cache-dir .mypy_cache/scripts scripts/contract.py scripts/contract_hooks.py
 
 mock: $(VENV)/.installed
 	@test -n "$(VENDOR)" || { echo "usage: make mock VENDOR=<$(VENDORS)> [PORT=8080]"; exit 2; }
@@ -68,7 +67,7 @@ mock: $(VENV)/.installed
 # TAG / OPERATION narrow the run to tags / operationIds (comma-separated; both: the intersection).
 contract: $(VENV)/.installed
 	@test -n "$(VENDOR)" || { echo "usage: make contract VENDOR=<$(VENDORS)> [TAG=...] [OPERATION=...]"; exit 2; }
-	$(PY) scripts/contract.py $(VENDOR) $(if $(TAG),--tag "$(TAG)") $(if $(OPERATION),--operation-id "$(OPERATION)")
+	$(PY) -m crm_tools.contract $(VENDOR) $(if $(TAG),--tag "$(TAG)") $(if $(OPERATION),--operation-id "$(OPERATION)")
 
 # pytest-xdist: one test process per core ("auto"); schemathesis stays one worker per process.
 # worksteal rebalances when the long contract runs end up queued on one process.

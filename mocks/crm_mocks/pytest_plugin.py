@@ -27,8 +27,7 @@ from typing import Any
 import pytest
 
 from .registry import VENDORS
-from .testing import RunningMock as RunningMock  # re-exported for callers not yet switched
-from .testing import start_mock as start_mock
+from .testing import RunningMock, start_mock
 
 
 @pytest.fixture(scope="session")

@@ -13,11 +13,11 @@
    Redocly CLI (package.json + package-lock.json, `npm ci` when node_modules is missing or
    out of date), scripts inlined so the page needs no network.
 3. "Operations exercised by the contract tests" come from the contract report
-   `.contract/<vendor>.json`, written by scripts/contract.py after each run; it is current while
+   `.contract/<vendor>.json`, written by crm_tools.contract after each run; it is current while
    its `spec_digest` is the digest of the spec file (an edit makes it stale, a checkout does
    not). With `--contracts run` (the default) a missing or stale report is produced by
-   `scripts/contract.py <vendor> --max-examples 5`; with `--contracts read` a missing one reads
-   "not measured" and a stale one is marked stale.
+   `python -m crm_tools.contract <vendor> --max-examples 5`; with `--contracts read` a missing
+   one reads "not measured" and a stale one is marked stale.
 4. mkdocs-material builds site/ from build/docs/mkdocs.yml (docs/mkdocs.yml plus the vendor
    navigation) with `--strict`; site/.build.json records a digest of every input. The tests
    build their own site under a temporary folder (`build(site, work=..., contract_dir=...)`).
@@ -135,7 +135,16 @@ def contract_results(
     def run(vendor: Vendor) -> None:
         log(f"contract run for {vendor.slug} (--max-examples 5)")
         proc = subprocess.run(
-            [sys.executable, "scripts/contract.py", vendor.slug, "--max-examples", "5"],
+            [
+                sys.executable,
+                "-m",
+                "crm_tools.contract",
+                vendor.slug,
+                "--max-examples",
+                "5",
+                "--report-dir",
+                str(folder),
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,

@@ -312,16 +312,9 @@ def mock_section(vendor: Vendor) -> str:
 
 
 def contract_targets() -> Mapping[str, Any]:
-    """The contract runner's per-vendor targets (env var names, disabled checks and why).
+    """The contract runner's per-vendor targets (env var names, disabled checks and why)."""
+    from crm_tools.contract import TARGETS  # the runner imports schemathesis: only when asked
 
-    The one hook on the runner: when scripts/contract.py becomes `crm_tools.contract`, the
-    import below becomes `from crm_tools.contract import TARGETS`. Until then the runner is the
-    top-level module `contract`, importable where scripts/ is on sys.path (under pytest:
-    tests/conftest.py); elsewhere the pages say the runner has no target."""
-    try:
-        from contract import TARGETS
-    except ImportError:
-        return {}
     return TARGETS
 
 
@@ -334,7 +327,7 @@ def contract_section(vendor: Vendor) -> str:
         "## Contract tests\n",
         "```sh",
         f"make contract VENDOR={vendor.slug}",
-        f".venv/bin/python scripts/contract.py {vendor.slug} --max-examples 5   # a quick run",
+        f".venv/bin/python -m crm_tools.contract {vendor.slug} --max-examples 5   # a quick run",
         "```",
         "",
         "schemathesis holds the spec against a fresh mock: every default check; examples, "

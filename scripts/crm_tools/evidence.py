@@ -16,7 +16,7 @@ Which sheet a citation means:
 2. otherwise the file's path names the vendor: specs/<vendor>.yaml, a directory named after the
    vendor's package (mocks/crm_mocks/zendesk_sell/, tests/mocks/zendesk_sell/) or a file named
    after it (tests/mocks/test_clevertim_mock.py);
-3. otherwise (shared files such as scripts/contract.py) the vendor named last above the
+3. otherwise (shared files such as scripts/crm_tools/contract.py) the vendor named last above the
    citation in the same file (its slug, package name or display name), or, when none is named
    above it, the first one named below it;
 4. otherwise the citation is unresolved.

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 from tests.support.clients import (
     CONNECT,
     ConnectClient,

@@ -36,7 +36,7 @@ from bantam_live_client.models import (
     PersonCreate,
 )
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 # `client: Any` below: connect() returns `Client`, the operations are annotated to take
 # `AuthenticatedClient` (see test_every_operation_accepts_the_client_connect_returns)

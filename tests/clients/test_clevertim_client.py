@@ -85,7 +85,7 @@ from clevertim_client.models import (
     UserEnvelope,
 )
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 # -- full CRUD, one table row per resource ----------------------------------------------------
 

@@ -41,7 +41,7 @@ from zendesk_sell_client.models import ContactCreate as SellContactCreate
 from zendesk_sell_client.models import ContactCreateRequest, ContactUpdateRequest
 from zendesk_sell_client.models import ContactUpdate as SellContactUpdate
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 Connect = Callable[..., Any]
 PACKAGES = {

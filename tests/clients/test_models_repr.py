@@ -9,7 +9,7 @@ from zendesk_sell_client.api.contacts import create_contact
 from zendesk_sell_client.models import ContactCreate as SellContactCreate
 from zendesk_sell_client.models import ContactCreateRequest
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 
 def test_repr_lists_the_set_fields_only() -> None:

@@ -27,7 +27,7 @@ from relenta_client.models import (
     SaveEnvelope,
 )
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 KEY_HEADER = "X-Relenta-Department-Key"
 LIST_PATH = "/api/v3/contact.list.json"

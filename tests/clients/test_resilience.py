@@ -35,7 +35,7 @@ from zendesk_sell_client.models import (
     ContactUpdateRequest,
 )
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 Connect = Callable[..., Any]
 Start = Callable[..., RunningMock]

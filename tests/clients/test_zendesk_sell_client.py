@@ -267,7 +267,7 @@ from zendesk_sell_client.models import (
     VisitOutcomeCollection,
 )
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 Client = AuthenticatedClient
 Connect = Callable[..., Client]

@@ -18,7 +18,7 @@ from zendesk_sell_client.models import ContactCreate, ContactCreateRequest
 from zendesk_sell_client.oauth import OAuthRefreshError, connect_oauth
 from zendesk_sell_client.search_pages import aiterate, iterate
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 from tests.support.clients import ConnectClient, server_url
 
 CLIENT = ("demo-oauth-client", "demo-oauth-secret")

@@ -1,6 +1,6 @@
 """Contract tests: every vendor's spec held against its mock by schemathesis.
 
-Same runner as `make contract VENDOR=...` (scripts/contract.py): all default checks, every
+Same runner as `make contract VENDOR=...` (crm_tools.contract): all default checks, every
 phase including the stateful one through the spec's links, a fixed seed, one worker, and the
 checks disabled per operation only where TARGETS gives a vendor-documented reason.
 """
@@ -13,17 +13,17 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import contract
 import pytest
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
+from crm_tools import contract
 
 ROOT = Path(__file__).resolve().parents[2]
 # Bounded so the suite stays fast; `make contract` runs the default (larger) number.
 MAX_EXAMPLES = int(os.environ.get("CONTRACT_MAX_EXAMPLES", "15"))
 #: every vendor at the project's seed and at a second one: a spec that holds only at one seed
 #: does not hold. More seeds at 100 examples run outside the suite (minutes per vendor):
-#: `python scripts/contract.py VENDOR --seed 11 --seed 4242 --seed 7 --max-examples 100`
+#: `python -m crm_tools.contract VENDOR --seed 11 --seed 4242 --seed 7 --max-examples 100`
 SEEDS = (contract.DEFAULT_SEED, 4242)
 
 #: vendor -> group -> the tags of the operations one run covers (None: the whole spec).

@@ -1,4 +1,4 @@
-"""The contract runner's stored-data hooks (scripts/contract_hooks.py) against the real mocks.
+"""The contract runner's stored-data hooks (crm_tools.contract_hooks) against the real mocks.
 
 They replace the old "depends on stored data" exclusions of positive_data_acceptance, so they
 must really produce data the mock accepts and must never touch a negative case.
@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
-import contract_hooks
 import httpx
 import pytest
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
+from crm_tools import contract_hooks
 
 
 @pytest.fixture

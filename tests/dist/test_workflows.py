@@ -6,7 +6,7 @@ whose build downloads the actionlint binary from GitHub, which no machine of thi
 reach. The schema does not look inside `${{ }}` expressions or `run:` scripts, so the tests
 below check those: every context, matrix key, input and step id an expression uses exists,
 every script parses (`bash -n`), and the contract workflow covers exactly the vendors and
-credential variables of scripts/contract.py.
+credential variables of crm_tools.contract.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import contract
+from crm_tools import contract
 import pytest
 import yaml
 

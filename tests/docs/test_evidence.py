@@ -153,7 +153,7 @@ def test_numbers_of_a_range() -> None:
         ("tests/mocks/zendesk_sell/test_zendesk_sell_sync.py", "zendesk-sell"),
         ("tests/mocks/test_bantam_live_mock.py", "bantam-live"),
         ("tests/clients/test_clevertim_client.py", "clevertim"),
-        ("scripts/contract.py", None),
+        ("scripts/crm_tools/contract.py", None),
     ],
 )
 def test_the_path_names_the_vendor(path: str, sheet: str | None) -> None:
@@ -162,7 +162,7 @@ def test_the_path_names_the_vendor(path: str, sheet: str | None) -> None:
 
 def test_shared_files_take_the_nearest_vendor_named_above_else_below() -> None:
     text = 'x = 1  # fact sheet 4\n# Zendesk Sell\ny = "§5.2"\n"relenta": T("fact sheet 6.1")\n'
-    assert _cited("scripts/contract.py", text) == [
+    assert _cited("scripts/crm_tools/contract.py", text) == [
         ("zendesk-sell", "4"),
         ("zendesk-sell", "5.2"),
         ("relenta", "6.1"),

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mock_ops import CRM_MOCK, MockProcess
+
+from crm_tools.mock_ops import CRM_MOCK, MockProcess
 
 AUTH = ("demo-token", "X")
 

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mock_ops import VENDORS, Raw, create, read
 
 from crm_mocks import RunningMock
+from crm_tools.mock_ops import VENDORS, Raw, create, read
 
 PAUSE = 0.3  # long enough for the server to have started the slow request
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
-from mock_ops import VENDORS, call, create
 
 from crm_mocks import RunningMock, start_mock
 from crm_mocks.core.control import is_loopback
 from crm_mocks.core.server import BackgroundServer
+from crm_tools.mock_ops import VENDORS, call, create
 
 JSON = {"Content-Type": "application/json"}
 

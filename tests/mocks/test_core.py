@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from mock_ops import MockProcess
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -21,6 +20,7 @@ from crm_mocks.core.clock import utc_timestamp
 from crm_mocks.core.http import json_response, resource
 from crm_mocks.core.server import BackgroundServer
 from crm_mocks.core.store import Filter, Order, Store
+from crm_tools.mock_ops import MockProcess
 
 CRM_MOCK = str(Path(sys.executable).parent / "crm-mock")
 

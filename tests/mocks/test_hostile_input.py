@@ -15,7 +15,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from mock_ops import VENDORS, MockProcess, Raw, Request, Served, call, create, read
+
+from crm_tools.mock_ops import VENDORS, MockProcess, Raw, Request, Served, call, create, read
 
 LIMIT = 10 * 1024 * 1024  # the default body limit
 RSS_GROWTH_MB = 150  # a 10 MB body is parsed into Python objects several times its size

@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from mock_ops import CRM_MOCK, MockProcess
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -28,6 +27,7 @@ from crm_mocks.core.server import BackgroundServer
 from crm_mocks.core.store import Store
 from crm_mocks.registry import VENDORS as REGISTRY
 from crm_mocks.registry import vendor_class
+from crm_tools.mock_ops import CRM_MOCK, MockProcess
 
 MOCKS = Path(crm_mocks.__file__).parent
 

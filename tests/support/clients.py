@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 
 #: vendor -> (generated package, the credential keys `connect()` takes, in its argument order)
 CONNECT: dict[str, tuple[str, tuple[str, ...]]] = {

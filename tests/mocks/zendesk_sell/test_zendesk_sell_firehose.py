@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 

@@ -9,8 +9,6 @@ from crm_mocks.zendesk_sell.listing import choose_index, parse_list_query
 from crm_mocks.zendesk_sell.resources import CONTACTS
 from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
-from .conftest import Sell, error_of
-
 
 def fill_contacts(sell: Sell, total: int) -> None:
     """Create contacts until the account holds `total` of them (the seed has two)."""

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from crm_mocks.pytest_plugin import RunningMock
+from crm_mocks import RunningMock
 from tests.mocks.zendesk_sell.conftest import UA, error_of
 
 CLIENT = ("demo-oauth-client", "demo-oauth-secret")

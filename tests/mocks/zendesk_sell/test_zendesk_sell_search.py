@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from crm_mocks import RunningMock
 from crm_mocks.core.store import AnyOf, Filter, Not, Order
-from crm_mocks.pytest_plugin import RunningMock
 from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 

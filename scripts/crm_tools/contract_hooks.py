@@ -9,9 +9,9 @@ part of each *positive* body into values the account really has (creating a defi
 the vendor's own API when none exists yet). Negative cases are left alone: they must still be
 rejected.
 
-Loaded by schemathesis through SCHEMATHESIS_HOOKS=contract_hooks (scripts/ on PYTHONPATH); the
-runner passes the target in CONTRACT_HOOK_VENDOR / CONTRACT_HOOK_BASE_URL and the credentials
-in the CONTRACT_SECRET_* variables it already sets for schemathesis' auth.
+Loaded by schemathesis through SCHEMATHESIS_HOOKS=crm_tools.contract_hooks (the installed
+tooling package); the runner passes the target in CONTRACT_HOOK_VENDOR / CONTRACT_HOOK_BASE_URL
+and the credentials in the CONTRACT_SECRET_* variables it already sets for schemathesis' auth.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Contract tests: hold a vendor's spec against its mock, or against the live service.
 
-    python scripts/contract.py VENDOR [--seed N ...] [--max-examples N]
-                               [--tag TAG ...] [--operation-id ID ...] [--report-dir DIR]
+    python -m crm_tools.contract VENDOR [--seed N ...] [--max-examples N]
+                                    [--tag TAG ...] [--operation-id ID ...] [--report-dir DIR]
 
 Runs schemathesis (all default checks; examples, coverage, fuzzing and stateful phases; one
 worker; fixed seed) over every operation of specs/VENDOR.yaml, or over the operations of the
@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = ROOT / "scripts"
+from crm_tools import spec as spec_model
+from crm_tools.paths import ROOT
+
 #: vendors whose positive bodies get valid stored data from contract_hooks.py
 STORED_DATA_HOOKS = ("clevertim", "relenta", "zendesk-sell")
 DEFAULT_SEED = 20121108
@@ -175,11 +176,8 @@ def available() -> list[str]:
 
 
 def spec_server_path(vendor: str) -> str:
-    """Where the mock serves specs/<vendor>.yaml's paths (see spec_servers)."""
-    import yaml
-    from spec_servers import server_path
-
-    return server_path(yaml.safe_load((ROOT / "specs" / f"{vendor}.yaml").read_text("utf-8")))
+    """Where the mock serves specs/<vendor>.yaml's paths (the spec model's `server_path`)."""
+    return spec_model.server_path(spec_model.load(ROOT / "specs" / f"{vendor}.yaml"))
 
 
 def _toml_value(value: Any) -> str:
@@ -465,10 +463,8 @@ def auth_headers(vendor: str, credentials: Mapping[str, str]) -> dict[str, str]:
     """The headers that log a user in, built from the spec's security scheme and TARGETS."""
     import base64
 
-    import yaml
-
     target = TARGETS[vendor]
-    spec = yaml.safe_load((ROOT / "specs" / f"{vendor}.yaml").read_text("utf-8"))
+    spec = spec_model.load(ROOT / "specs" / f"{vendor}.yaml")
     schemes = spec["components"]["securitySchemes"]
     scheme_name, parts = next(iter(target.auth.items()))
     scheme = schemes[scheme_name]
@@ -577,7 +573,7 @@ def run(
             raise SystemExit(f"contract: live mode for {vendor} needs {', '.join(missing)}")
         credentials = {name: env[var] for name, var in target.live_credentials.items()}
     else:
-        from crm_mocks.pytest_plugin import start_mock
+        from crm_mocks import start_mock
 
         running = start_mock(vendor)
         base_url = running.url + spec_server_path(vendor)
@@ -585,8 +581,7 @@ def run(
     child_env = {**env, **{f"CONTRACT_SECRET_{k.upper()}": v for k, v in credentials.items()}}
     if vendor in STORED_DATA_HOOKS and (not live or writes):
         child_env |= {
-            "SCHEMATHESIS_HOOKS": "contract_hooks",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(SCRIPTS), env.get("PYTHONPATH")])),
+            "SCHEMATHESIS_HOOKS": "crm_tools.contract_hooks",
             "CONTRACT_HOOK_VENDOR": vendor,
             "CONTRACT_HOOK_BASE_URL": str(base_url),
         }
@@ -721,7 +716,9 @@ def _names(values: list[str] | None) -> list[str] | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m crm_tools.contract",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("vendor", choices=available())
     parser.add_argument(
