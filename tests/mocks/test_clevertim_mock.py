@@ -337,6 +337,26 @@ def test_values_exist_only_on_select_fields(api: httpx.Client) -> None:
     assert "values" not in date and date["fullname"] == "Deadline" and date["multiple"] is False
 
 
+def test_an_update_checks_the_custom_field_values_it_sends_not_those_stored(
+    api: httpx.Client,
+) -> None:
+    """A value stored under a field that was later deleted or rescoped does not block every
+    later update of the record; a `cf` the update sends is checked in full."""
+    field = created(
+        api.post(
+            "/customfield",
+            json={"name": "Tier", "elemType": "input", "modelType": ["opportunities"]},
+        )
+    )
+    key = str(field["id"])
+    opp = created(api.post("/opportunity", json={"name": "o", "cf": {key: "gold"}}))
+    assert api.delete(f"/customfield/{key}").status_code == 200
+    renamed = created(api.put(f"/opportunity/{opp['id']}", json={"name": "renamed"}))
+    assert renamed["name"] == "renamed" and renamed["cf"] == {key: "gold"}
+    error(api.put(f"/opportunity/{opp['id']}", json={"cf": {key: "silver"}}), 400)
+    assert created(api.put(f"/opportunity/{opp['id']}", json={"cf": {}}))["cf"] == {}
+
+
 # §10.13 trailing slashes
 
 

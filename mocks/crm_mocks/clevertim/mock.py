@@ -193,16 +193,22 @@ class ClevertimMock(VendorMock):
             rule(clean)
         return clean
 
-    def check(self, user: User, res: Resource, item: dict[str, Any]) -> None:
+    def check(
+        self, user: User, res: Resource, item: dict[str, Any], sent: dict[str, Any] | None = None
+    ) -> None:
+        """`item` as it would be stored; `sent`, on an update, the keys the request sent."""
         for key in res.minimum:
             if not item.get(key):
                 raise Invalid(key, "is required")
         for rule in res.rules:
             rule(item)
         # References (cust, case, opp, ...) are not checked: the vendor documents no such check,
-        # and a dangling one simply shows up in no parent's derived list.
-        if "cf" in item:
-            self.check_cf(user, res, item["cf"])
+        # and a dangling one simply shows up in no parent's derived list. Custom field values are
+        # checked as sent: a value stored under a field deleted or rescoped since then must not
+        # make every later update of the record fail (§10.12, inferred).
+        values = item if sent is None else sent
+        if "cf" in values:
+            self.check_cf(user, res, values["cf"])
 
     def check_cf(self, user: User, res: Resource, cf: Any) -> None:
         """Custom field values against their definitions (§10.12, inferred)."""
@@ -268,7 +274,7 @@ class ClevertimMock(VendorMock):
             item = self.find(user, res, request.path_params["id"])
             clean = self.clean(res, json_body(request))  # a body `id` is ignored (§11 #6)
             merged = {**item, **clean, "lm": _now()}  # merge: only the sent keys change (§10.3)
-            self.check(user, res, merged)
+            self.check(user, res, merged, sent=clean)
             self.store.put(user.account, res.name, merged)
         return self.ok([self.present(user, res, merged)])
 
