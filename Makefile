@@ -23,7 +23,7 @@ VENDOR ?=
 PORT ?= 8080
 
 .DEFAULT_GOAL := all
-.PHONY: all lint generate check-generated typecheck mock contract test test-fast bench soak dist docs diff clean help
+.PHONY: all lint generate check-generated typecheck typecheck-mocks typecheck-tools mock contract test test-fast bench soak dist docs diff clean help
 
 # The venv is rebuilt when pyproject.toml changes; the marker file records a finished install.
 # The tooling package (scripts/pyproject.toml, `crm_tools`) is installed editable next to it, with
@@ -48,14 +48,18 @@ generate: $(VENV)/.installed
 check-generated: $(VENV)/.installed
 	@$(PY) -m crm_tools.generate --check
 
-# Generated code is excluded from style rules but must pass mypy --strict; so must the mocks.
-typecheck: $(VENV)/.installed
-	@for v in $(VENDORS); do \
-	  pkg=$$(echo $$v | tr - _)_client; \
-	  (cd generated/$$v-client && ../../$(BIN)/mypy --strict --cache-dir ../../.mypy_cache/$$v $$pkg) || exit 1; \
-	done
+# Generated code is excluded from style rules but must pass mypy --strict; so must the mocks and
+# the tooling. One mypy run per package, so `make -j` runs them side by side.
+typecheck: $(addprefix typecheck-client-,$(VENDORS)) typecheck-mocks typecheck-tools
+
+typecheck-client-%: $(VENV)/.installed
+	@cd generated/$*-client && ../../$(BIN)/mypy --strict --cache-dir ../../.mypy_cache/$* $(subst -,_,$*)_client
+
+typecheck-mocks: $(VENV)/.installed
 	@$(BIN)/mypy --strict --cache-dir .mypy_cache/mocks mocks/crm_mocks
-	@$(BIN)/mypy --strict --cache-dir .mypy_cache/scripts -p crm_tools  # generator/modules: checked inside each client
+
+typecheck-tools: $(VENV)/.installed  # generator/modules: checked inside each client
+	@$(BIN)/mypy --strict --cache-dir .mypy_cache/scripts -p crm_tools
 
 mock: $(VENV)/.installed
 	@test -n "$(VENDOR)" || { echo "usage: make mock VENDOR=<$(VENDORS)> [PORT=8080]"; exit 2; }
@@ -74,7 +78,9 @@ contract: $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal
 
-test: $(VENV)/.installed lint check-generated typecheck
+# The three gates are independent: run side by side (output kept per gate), then the tests.
+test: $(VENV)/.installed
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint check-generated typecheck
 	$(PYTEST)
 
 test-fast: $(VENV)/.installed lint

@@ -184,6 +184,10 @@ def _toml_value(value: Any) -> str:
     return json.dumps(value)  # TOML basic strings, arrays, ints and bools read like JSON
 
 
+#: schemathesis' phases, in the order it runs them
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+
 def render_config(
     target: Target,
     *,
@@ -196,6 +200,7 @@ def render_config(
     peers: Path | None = None,
     selected: Collection[str] | None = None,
     stateful: bool = True,
+    skip_phases: Collection[str] = (),
 ) -> str:
     """The schemathesis config of a run, its reports written into the folder `reports`.
 
@@ -204,6 +209,7 @@ def render_config(
     operations' settings are written: a setting for an operation outside the run's selection
     would be reported as a filter that matches nothing. Without `stateful` (a selection with
     no link between its operations) the stateful phase is off instead of reporting an error.
+    `skip_phases` names phases (of PHASES) the run leaves out.
     """
     lines = [
         f"seed = {seed}",
@@ -262,6 +268,10 @@ def render_config(
     if not stateful:
         lines += ["", "# no link joins two of the selected operations", "[phases.stateful]"]
         lines.append("enabled = false")
+    for phase in sorted(set(skip_phases) - ({"stateful"} if not stateful else set())):
+        if phase not in PHASES:
+            raise ValueError(f"unknown phase {phase!r}: one of {', '.join(PHASES)}")
+        lines += ["", f"[phases.{phase}]", "enabled = false"]
     if live and not writes:
         # the coverage phase would otherwise probe PATCH/PUT/... on the selected GET paths
         lines += ["", "[phases.coverage]", "unexpected-methods = []"]
@@ -554,8 +564,10 @@ def run(
     tags: Collection[str] | None = None,
     operation_ids: Collection[str] | None = None,
     env: Mapping[str, str] | None = None,
+    skip_phases: Collection[str] = (),
 ) -> Result:
-    """One schemathesis run over the operations of `tags` / `operation_ids` (all by default)."""
+    """One schemathesis run over the operations of `tags` / `operation_ids` (all by default),
+    every phase but those in `skip_phases`."""
     env = dict(os.environ if env is None else env)
     target = TARGETS[vendor]
     base_url = env.get(f"{target.env_prefix}_BASE_URL")
@@ -614,6 +626,7 @@ def run(
                     peers=peers,
                     selected={op.operation_id for op in selection},
                     stateful=has_links(selection),
+                    skip_phases=skip_phases,
                 )
             )
             cmd = [
@@ -745,6 +758,14 @@ def main(argv: list[str] | None = None) -> int:
         help="only the operation with this operationId (repeatable, or comma-separated)",
     )
     parser.add_argument(
+        "--skip-phase",
+        action="append",
+        dest="skip_phases",
+        choices=PHASES,
+        default=[],
+        help="leave this schemathesis phase out (repeatable; default: run every phase)",
+    )
+    parser.add_argument(
         "--report-dir",
         type=Path,
         default=DEFAULT_REPORT_DIR,
@@ -768,6 +789,7 @@ def main(argv: list[str] | None = None) -> int:
                 reports=Path("reports"),
                 selected={op.operation_id for op in selection},
                 stateful=has_links(selection),
+                skip_phases=args.skip_phases,
             )
         )
         return 0
@@ -779,6 +801,7 @@ def main(argv: list[str] | None = None) -> int:
             max_examples=args.max_examples,
             tags=tags,
             operation_ids=operation_ids,
+            skip_phases=args.skip_phases,
         )
         print(result.output)
         if not result.passed:
