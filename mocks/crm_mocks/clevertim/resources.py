@@ -153,6 +153,7 @@ def _folder_ref(name: str, value: Any) -> Any:
 
 
 folder_ref = Field(_folder_ref)
+IN_FOLDER: dict[str, Field] = {**COMMON, "name": text(), "parentId": folder_ref}  # folder, file
 
 
 # `{}` or `{"type": "weekday"}` (skip weekends); other keys are ignored like any unknown key.
@@ -345,14 +346,14 @@ RESOURCES: dict[str, Resource] = {
         # §6.11, client-only: metadata records; no upload call is known, so a file has no content
         Resource(
             "folder",
-            {**COMMON, "name": text(), "parentId": folder_ref},
+            IN_FOLDER,
             minimum=("name",),
             defaults={"is_dir": True, "parentId": None},  # `is_dir` is the client's default
             id_prefix=FOLDER_PREFIX,
         ),
         Resource(
             "file",
-            {**COMMON, "name": text(), "parentId": folder_ref},
+            IN_FOLDER,
             minimum=("name",),
             defaults={"parentId": None},
         ),
