@@ -44,7 +44,22 @@ from clevertim_client.api.custom_fields import (
     list_custom_fields,
     update_custom_field,
 )
+from clevertim_client.api.files import create_file, delete_file, get_file, list_files, update_file
+from clevertim_client.api.folders import (
+    create_folder,
+    delete_folder,
+    get_folder,
+    list_folders,
+    update_folder,
+)
 from clevertim_client.api.groups import list_groups
+from clevertim_client.api.linked_files import (
+    create_linked_file,
+    delete_linked_file,
+    get_linked_file,
+    list_linked_files,
+    update_linked_file,
+)
 from clevertim_client.api.notes import create_note, delete_note, get_note, list_notes, update_note
 from clevertim_client.api.opportunities import (
     create_opportunity,
@@ -71,7 +86,16 @@ from clevertim_client.models import (
     CustomFieldEnvelope,
     CustomFieldInput,
     Error,
+    FileCreate,
+    FileEnvelope,
+    FileInput,
+    FolderCreate,
+    FolderEnvelope,
+    FolderInput,
     GroupEnvelope,
+    LinkedFileCreate,
+    LinkedFileEnvelope,
+    LinkedFileInput,
     NoteCreate,
     NoteEnvelope,
     NoteInput,
@@ -469,3 +493,46 @@ def test_every_operation_accepts_the_client_connect_returns(
     """The README's `list_contacts.sync(client=connect(...))` must type-check."""
     rejecting = rejecting_connect("clevertim_client")
     assert not rejecting, f"{len(rejecting)} operations reject connect()'s client: {rejecting}"
+
+
+# -- files, folders and linked files (x-undocumented: only the Python client shows them) ------
+
+
+def _in_new_folder(client: Client) -> FileCreate:
+    """A file inside a folder: create the folder first (its id is a string like "f1")."""
+    folder = create_folder.sync_detailed(client=client, body=FolderCreate(name="Contracts"))
+    assert folder.status_code == 200, folder.content
+    assert isinstance(folder.parsed, FolderEnvelope)
+    return FileCreate(name="offer.pdf", parent_id=folder.parsed.content[0].id)
+
+
+FILE_CRUDS = [
+    Crud(
+        "folder", FolderEnvelope,
+        create_folder, get_folder, list_folders, update_folder, delete_folder,
+        lambda _: FolderCreate(name="Contracts"),
+        "name", "Contracts", "Signed", FolderInput(name="Signed"), ("is_dir", True),
+    ),
+    Crud(
+        "file", FileEnvelope,
+        create_file, get_file, list_files, update_file, delete_file,
+        _in_new_folder,
+        "name", "offer.pdf", "offer-signed.pdf", FileInput(name="offer-signed.pdf"),
+        ("parent_id", "f1"),
+    ),
+    Crud(
+        "linkedfile", LinkedFileEnvelope,
+        create_linked_file, get_linked_file, list_linked_files, update_linked_file,
+        delete_linked_file,
+        lambda _: LinkedFileCreate(name="Price list"),
+        "name", "Price list", "Price list 2026", LinkedFileInput(name="Price list 2026"),
+        ("size", 0),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("crud", FILE_CRUDS, ids=lambda crud: crud.path)
+def test_files_folders_and_linked_files_full_crud(
+    clevertim_mock: RunningMock, connect_client: Callable[..., Client], crud: Crud
+) -> None:
+    test_full_crud(clevertim_mock, connect_client, crud)

@@ -182,3 +182,54 @@ def test_bad_token_is_refused(clevertim_mock: RunningMock) -> None:
     stranger = clevertimapi.Session("not-a-token", endpoint_url=clevertim_mock.api_url)
     with pytest.raises(SessionError, match="401"):
         clevertimapi.Contact.all(stranger)
+
+
+def test_folder_file_and_linked_file_crud(session: Any) -> None:
+    # `clevertimapi.file` is not exported by the package's __init__; it registers the classes
+    from clevertimapi.file import File, Folder, LinkedFile
+
+    root = Folder(session)
+    root.name = "Contracts"
+    root.save()
+    assert isinstance(root.key, str) and root.key.startswith("f")  # as in the client's fixtures
+    sub = Folder(session)
+    sub.name, sub.parent = "2026", root
+    sub.save()
+    sub.name = "Signed 2026"
+    sub.save()
+    stored = _reload(sub)
+    assert (stored.name, stored.parent.key) == ("Signed 2026", root.key)
+    assert {root.key, sub.key} <= {f.key for f in Folder.all(session)}
+
+    document = File(session)
+    document.name, document.parent = "offer.pdf", sub
+    document.save()
+    assert isinstance(document.key, int)
+    document.name = "offer-signed.pdf"
+    document.save()
+    assert (_reload(document).name, _reload(document).parent.key) == ("offer-signed.pdf", sub.key)
+    assert document.key in {f.key for f in File.all(session)}
+
+    linked = LinkedFile(session)
+    linked.name = "Price list"
+    linked.save()
+    linked.name = "Price list 2026"
+    linked.save()
+    stored_link = _reload(linked)
+    assert (stored_link.name, stored_link.size, stored_link.storage_system) == (
+        "Price list 2026",
+        0,
+        None,
+    )
+    assert linked.key in {f.key for f in LinkedFile.all(session)}
+
+    # a contact lists the file and the linked file it is given, by the client's own setters
+    contact = clevertimapi.Contact(session)
+    contact.first_name = "Cy"
+    contact.files, contact.linked_files = [document], [linked]
+    contact.save()
+    stored_contact = _reload(contact)
+    assert [f.key for f in stored_contact.files] == [document.key]
+    assert [f.key for f in stored_contact.linked_files] == [linked.key]
+    for obj in (contact, linked, document, sub, root):
+        _gone(obj)

@@ -434,3 +434,61 @@ def test_the_live_tested_wso2_payloads_are_taken_and_nothing_looser(api: httpx.C
     error(api.post("/contact", json={"fn": "Bo", "companyId": "3"}), 400)
     error(api.post("/case", json={"name": "C", "cust": ""}), 400)
     error(api.post("/task", json={"name": "T", "recevery": "2"}), 400)
+
+
+# §6.11 files, folders and linked files (client-only evidence)
+
+
+def test_folders_have_string_ids_and_files_sit_in_them(api: httpx.Client) -> None:
+    folder = created(api.post("/folder", json={"name": "Contracts", "is_dir": True}))
+    assert folder["id"].startswith("f") and folder["is_dir"] is True
+    assert folder["parentId"] is None
+    sub = created(api.post("/folder", json={"name": "2026", "parentId": folder["id"]}))
+    assert api.get(f"/folder/{sub['id']}").json()["content"] == [sub]
+    assert [f["id"] for f in api.get("/folder").json()["content"]] == [folder["id"], sub["id"]]
+    # a folder's bare number is no folder id
+    assert error(api.get(f"/folder/{sub['id'][1:]}"), 404) == "No such folder."
+    document = created(api.post("/file", json={"name": "offer.pdf", "parentId": sub["id"]}))
+    assert isinstance(document["id"], int)
+    renamed = created(api.put(f"/file/{document['id']}", json={"name": "offer-signed.pdf"}))
+    assert (renamed["name"], renamed["parentId"]) == ("offer-signed.pdf", sub["id"])
+    assert api.delete(f"/folder/{sub['id']}").json() == {"status": "OK"}
+    assert error(api.get(f"/folder/{sub['id']}"), 404) == "No such folder."
+
+
+def test_linked_file_system_fields_are_read_only(api: httpx.Client) -> None:
+    body = {"name": "Price list", "sys": "D", "size": 9, "link": "https://x.example/a"}
+    linked = created(api.post("/linkedfile", json=body))
+    assert (linked["name"], linked["sys"], linked["size"], linked["link"]) == (
+        "Price list",
+        None,
+        0,
+        None,
+    )
+    assert created(api.put(f"/linkedfile/{linked['id']}", json=body))["sys"] is None
+    assert error(api.get("/linkedfile/999"), 404) == "No such linkedfile."
+    assert error(api.delete("/file/999"), 404) == "No such file."
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/folder", {}),
+        ("/file", {"name": ""}),
+        ("/linkedfile", {"size": 3}),
+        ("/folder", {"name": "A", "parentId": 12}),
+        ("/file", {"name": "a.txt", "parentId": "folder-1"}),
+    ],
+)
+def test_files_and_folders_refuse_bad_input(
+    api: httpx.Client, path: str, body: dict[str, Any]
+) -> None:
+    assert error(api.post(path, json=body), 400)
+    assert api.get(path).json()["content"] == []
+
+
+def test_files_and_folders_need_the_token(clevertim_mock: RunningMock) -> None:
+    with httpx.Client(base_url=clevertim_mock.api_url) as anonymous:
+        for path in ("/folder", "/file", "/linkedfile"):
+            assert error(anonymous.get(path), 401)
+            assert error(anonymous.post(path, json={"name": "x"}), 401)

@@ -2,7 +2,7 @@
 """Provenance of this generated client."""
 
 SPEC = "specs/clevertim.yaml"
-SPEC_SHA256 = "590ccd4a717029bc536bd3880e833b0b3151d8250cc400602c81db67cc592c4c"
+SPEC_SHA256 = "2f81ee19cc679f19b898c32a46152ee82860585e9f0e37dc508e0266e8ee1502"
 API_VERSION = "2012-11.2"
 PACKAGE_VERSION = "2012.11.2.0"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -137,6 +137,8 @@ class ClevertimMock(VendorMock):
         it each list is one indexed query.
         """
         out = dict(item)
+        if res.id_prefix:
+            out["id"] = f"{res.id_prefix}{item['id']}"
         for key, (child, link) in res.children.items():
             if lists is not None:
                 out[key] = list(lists[key].get(item["id"], ()))
@@ -172,6 +174,8 @@ class ClevertimMock(VendorMock):
         return lists
 
     def find(self, user: User, res: Resource, raw_id: str) -> dict[str, Any]:
+        if res.id_prefix:  # "f12" names folder 12; a bare "12" names none
+            raw_id = raw_id[len(res.id_prefix) :] if raw_id.startswith(res.id_prefix) else ""
         record_id = int_id(raw_id)
         item = None if record_id is None else self.store.get(user.account, res.name, record_id)
         if item is None or not self.visible(user, item):

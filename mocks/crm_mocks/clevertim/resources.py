@@ -140,6 +140,22 @@ def _note_cust(name: str, value: Any) -> Any:
     return [ref.coerce(name, value)]
 
 
+FOLDER_PREFIX = "f"  # folder ids are strings like "f1001" in the client's fixtures (§6.11)
+
+
+def _folder_ref(name: str, value: Any) -> Any:
+    """A folder's id ("f<digits>") or null for the root folder (§6.11, client-only)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and re.fullmatch(FOLDER_PREFIX + r"[0-9]{1,18}", value):
+        return value
+    raise Invalid(name, 'must be a folder id such as "f12" or null')
+
+
+folder_ref = Field(_folder_ref)
+IN_FOLDER: dict[str, Field] = {**COMMON, "name": text(), "parentId": folder_ref}  # folder, file
+
+
 # `{}` or `{"type": "weekday"}` (skip weekends); other keys are ignored like any unknown key.
 RECURRENCE_OPTIONS = record({"type": choice(["weekday"])}, closed=False)
 
@@ -188,6 +204,7 @@ class Resource:
     # derived read-only lists: key -> (child resource, child field holding our id)
     children: dict[str, tuple[str, str]] = field(default_factory=dict)
     updatable: bool = True
+    id_prefix: str = ""  # shown before the stored integer id ("f" for folders)
 
 
 CUSTOMER_CHILDREN = {
@@ -325,6 +342,28 @@ RESOURCES: dict[str, Resource] = {
             minimum=("name", "elemType", "modelType"),
             rules=(_select_values,),
             defaults={"multiple": False, "app": None},
+        ),
+        # §6.11, client-only: metadata records; no upload call is known, so a file has no content
+        Resource(
+            "folder",
+            IN_FOLDER,
+            minimum=("name",),
+            defaults={"is_dir": True, "parentId": None},  # `is_dir` is the client's default
+            id_prefix=FOLDER_PREFIX,
+        ),
+        Resource(
+            "file",
+            IN_FOLDER,
+            minimum=("name",),
+            defaults={"parentId": None},
+        ),
+        Resource(
+            # only `name` is writable; where the file lives (`sys` D/G, `link`, `icon`, `size`)
+            # is read-only in the client, so a linked file made through the API has none of it
+            "linkedfile",
+            {**COMMON, "name": text()},
+            minimum=("name",),
+            defaults={"sys": None, "size": 0, "link": None, "icon": None},
         ),
     ]
 }

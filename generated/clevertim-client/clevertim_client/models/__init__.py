@@ -29,9 +29,24 @@ from .customer_type import CustomerType
 from .email_delivery_status import EmailDeliveryStatus
 from .email_recipient import EmailRecipient
 from .error import Error
+from .file import File
+from .file_create import FileCreate
+from .file_envelope import FileEnvelope
+from .file_input import FileInput
+from .folder import Folder
+from .folder_create import FolderCreate
+from .folder_envelope import FolderEnvelope
+from .folder_input import FolderInput
 from .group import Group
 from .group_envelope import GroupEnvelope
 from .item_meta import ItemMeta
+from .linked_file import LinkedFile
+from .linked_file_create import LinkedFileCreate
+from .linked_file_envelope import LinkedFileEnvelope
+from .linked_file_input import LinkedFileInput
+from .linked_file_sys_type_1 import LinkedFileSysType1
+from .linked_file_sys_type_2_type_1 import LinkedFileSysType2Type1
+from .linked_file_sys_type_3_type_1 import LinkedFileSysType3Type1
 from .note import Note
 from .note_create import NoteCreate
 from .note_email import NoteEmail
@@ -97,9 +112,24 @@ __all__ = (
     "EmailDeliveryStatus",
     "EmailRecipient",
     "Error",
+    "File",
+    "FileCreate",
+    "FileEnvelope",
+    "FileInput",
+    "Folder",
+    "FolderCreate",
+    "FolderEnvelope",
+    "FolderInput",
     "Group",
     "GroupEnvelope",
     "ItemMeta",
+    "LinkedFile",
+    "LinkedFileCreate",
+    "LinkedFileEnvelope",
+    "LinkedFileInput",
+    "LinkedFileSysType1",
+    "LinkedFileSysType2Type1",
+    "LinkedFileSysType3Type1",
     "Note",
     "NoteCreate",
     "NoteEmail",
