@@ -273,12 +273,19 @@ CRM_MOCK = str(Path(sys.executable).parent / "crm-mock")
 
 class MockProcess:
     """`crm-mock VENDOR --port 0 ...` with stderr in `log`; its address is read from what it
-    prints once the port is bound."""
+    prints once the port is bound. `crm_mock`: another installation's script (a fresh venv)."""
 
-    def __init__(self, vendor: str, log: Path, *args: str, timeout: float = 20) -> None:
+    def __init__(
+        self,
+        vendor: str,
+        log: Path,
+        *args: str,
+        timeout: float = 20,
+        crm_mock: str | Path = CRM_MOCK,
+    ) -> None:
         self.log = log
         self.proc = subprocess.Popen(
-            [CRM_MOCK, vendor, "--port", "0", "--log-level", "warning", *args],
+            [str(crm_mock), vendor, "--port", "0", "--log-level", "warning", *args],
             stdout=subprocess.DEVNULL,
             stderr=log.open("wb"),
         )

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ import pytest
 
 from crm_mocks import start_mock
 from crm_tools import dist
+from crm_tools.mock_ops import MockProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text("utf-8")
@@ -88,22 +90,17 @@ def test_sell_api_url_is_the_server_root_because_its_clients_add_v2() -> None:
 
 
 @pytest.mark.parametrize("vendor", ["zendesk-sell", "clevertim"])
-def test_the_url_crm_mock_prints_is_the_clients_base_url(vendor: str) -> None:
-    # --port 0: the mock binds first and prints the port it got (no free-port race)
-    cmd = [sys.executable, "-m", "crm_mocks.cli", vendor, "--port", "0"]
-    server = subprocess.Popen([*cmd, "--log-level", "warning"], stderr=subprocess.PIPE, text=True)
+def test_the_url_crm_mock_prints_is_the_clients_base_url(vendor: str, tmp_path: Path) -> None:
+    # --port 0: the mock binds first and prints its address with the port it got
+    server = MockProcess(vendor, tmp_path / "crm-mock.log")
     try:
-        assert server.stderr is not None
-        banner = server.stderr.readline()
-        found = re.search(r"API at (http://127\.0\.0\.1:(\d+)\S*)", banner)
-        assert found, banner
-        url, port = found.group(1), found.group(2)
-        assert url == f"http://127.0.0.1:{port}" + ("/api" if vendor == "clevertim" else "")
-        assert httpx.get(f"http://127.0.0.1:{port}/__mock__/health", timeout=5).is_success
+        url = server.api_url
+        root = f"http://127.0.0.1:{urlsplit(url).port}"
+        assert url == root + ("/api" if vendor == "clevertim" else "")
+        assert httpx.get(f"{root}/__mock__/health", timeout=5).is_success
         assert _run_client_call(vendor, url).startswith("200 ")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
 
 
 def _section(title: str) -> str:

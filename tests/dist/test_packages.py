@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from crm_tools import dist
+from crm_tools.mock_ops import MockProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORS = dist.vendors()
@@ -180,20 +181,13 @@ def test_crm_mock_help_runs(venv: Path) -> None:
 
 
 @contextmanager
-def installed_mock(venv: Path, vendor: str) -> Iterator[str]:
-    """`crm-mock <vendor> --port 0` of the fresh venv; yields its URL. The mock binds first and
-    then prints the port it got, so there is no window between choosing a port and binding it."""
-    cmd = [venv / "bin" / "crm-mock", vendor, "--port", "0", "--log-level", "warning"]
-    server = subprocess.Popen([str(c) for c in cmd], cwd=venv, stderr=subprocess.PIPE, text=True)
+def installed_mock(venv: Path, vendor: str, log: Path) -> Iterator[str]:
+    """`crm-mock <vendor> --port 0` of the fresh venv; yields its server URL."""
+    server = MockProcess(vendor, log, crm_mock=venv / "bin" / "crm-mock")
     try:
-        assert server.stderr is not None
-        banner = server.stderr.readline()
-        found = re.search(r"API at (http://127\.0\.0\.1:\d+)", banner)
-        assert found, banner + server.stderr.read()
-        yield found.group(1)
+        yield server.target.url
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
 
 
 def readme_call(readme: str, vendor: str, mock_url: str) -> str:
@@ -221,13 +215,13 @@ def readme_call(readme: str, vendor: str, mock_url: str) -> str:
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_readme_call_works_against_the_installed_mock(
-    venv: Path, packages: Path, vendor: str
+    venv: Path, packages: Path, vendor: str, tmp_path: Path
 ) -> None:
     stem = _stem(_client(vendor))
     with zipfile.ZipFile(packages / f"{stem}-py3-none-any.whl") as wheel:
         metadata = wheel.read(f"{stem}.dist-info/METADATA").decode()
     readme = metadata.split("\n\n", 1)[1]  # the long description: the client's README
-    with installed_mock(venv, vendor) as url:
+    with installed_mock(venv, vendor, tmp_path / "crm-mock.log") as url:
         out = _run([venv / "bin" / "python", "-c", readme_call(readme, vendor, url)])
         seen = httpx.get(f"{url}/__mock__/requests").json()["requests"]
     assert out.returncode == 0, out.stderr
