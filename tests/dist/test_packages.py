@@ -11,6 +11,7 @@ packages); their dependencies come from the package index, so this module needs 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -64,8 +65,19 @@ def _run(cmd: list[str | Path], cwd: Path | None = None) -> subprocess.Completed
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist") / "packages"
-    dist.build_packages(out)
+    """Built once per test run. The builds write into the source trees (setuptools' egg-info and
+    sdist staging folder next to mocks/), so two pytest-xdist processes building at once break
+    each other's sdist: the first process to take the lock builds into the folder the processes
+    share, the others wait and read it."""
+    base = tmp_path_factory.getbasetemp()
+    # under xdist each worker's basetemp sits in the run's own folder; alone, basetemp is it
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = shared / "dist-packages"
+    with (shared / "dist-packages.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "dist-packages.built").exists():
+            dist.build_packages(out)
+            (shared / "dist-packages.built").touch()
     return out
 
 
