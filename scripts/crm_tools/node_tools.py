@@ -3,11 +3,14 @@ when missing or different from the lock file, and run without telemetry or updat
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from crm_tools.paths import ROOT
@@ -45,17 +48,26 @@ def node_env() -> dict[str, str]:
 
 
 def ensure_node_modules() -> None:
-    """`npm ci` when a pinned tool is missing or differs from package-lock.json."""
-    todo = missing()
-    if not todo:
+    """`npm ci` when a pinned tool is missing or differs from package-lock.json.
+
+    `npm ci` deletes node_modules before it installs, so two processes of this checkout that
+    need the tools at once (pytest-xdist workers, parallel make targets) take turns under a lock
+    and the second finds the first one's install."""
+    if not missing():
         return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit(f"npm (Node 20+) is needed for {', '.join(todo)}")
-    print(f"npm ci ({', '.join(todo)})", file=sys.stderr, flush=True)
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=ROOT,
-        check=True,
-        env=node_env(),
-    )
+    key = hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]
+    with (Path(tempfile.gettempdir()) / f"crm-openapi-npm-{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        todo = missing()
+        if not todo:
+            return
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit(f"npm (Node 20+) is needed for {', '.join(todo)}")
+        print(f"npm ci ({', '.join(todo)})", file=sys.stderr, flush=True)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=ROOT,
+            check=True,
+            env=node_env(),
+        )
