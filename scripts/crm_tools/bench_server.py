@@ -16,7 +16,6 @@ mock's own code (bare: one route answering a fixed JSON body through the same st
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from collections.abc import Sequence
 
@@ -25,6 +24,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from crm_mocks.core.server import bind_socket
 
 BARE_PATH = "/bare"
 BARE_BODY = b'{"status":"OK","content":[{"id":1,"fn":"Ada","ln":"Lovelace"}]}'
@@ -61,10 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = build_app(create_vendor(vendor_class(args.vendor), options=options))
     else:
         app = bare_app()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    sock.listen(2048)
+    # the mocks' own binding: a socket made without its protocol number (IPPROTO_TCP) is one
+    # asyncio's transports do not set TCP_NODELAY on, and every keep-alive answer on the
+    # asyncio stack then waits ~40 ms for the client's delayed ACK
+    sock = bind_socket("127.0.0.1", args.port)
     print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
     config = uvicorn.Config(
         app, loop=args.loop, http=args.http, log_level="warning", access_log=False
