@@ -135,24 +135,27 @@ class ClevertimMock(VendorMock):
         `item` is the caller's own copy, just read from (or written to) the store.
 
         `lists` (from `derived_lists`) holds every parent's lists at once, for a listing; without
-        it each list is one indexed query. A listing shares those lists (and one empty tuple,
-        encoded `[]`) instead of copying them: at 100k records the copies were most of the
-        objects the cyclic garbage collector walked, again and again, as the page grew.
+        it the lists are one statement of indexed look-ups. A listing shares those lists (and
+        one empty tuple, encoded `[]`) instead of copying them: at 100k records the copies were
+        most of the objects the cyclic garbage collector walked, again and again, as the page
+        grew.
         """
         out = item
         record_id = item["id"]
         if res.id_prefix:
             out["id"] = f"{res.id_prefix}{record_id}"
-        for key, (child, link) in res.children.items():
-            if lists is not None:
+        if lists is not None:
+            for key in res.children:
                 out[key] = lists[key].get(record_id, ())
-                continue
-            op = _link_op(child, link)
-            out[key] = [
-                c["id"]
-                for c in self.store.query(user.account, child, [Filter(link, op, record_id)])
-                if self.visible(user, c)
-            ]
+            return out
+        queries = [
+            (child, [Filter(link, _link_op(child, link), record_id)])
+            for child, link in res.children.values()
+        ]
+        for key, children in zip(
+            res.children, self.store.query_each(user.account, queries), strict=True
+        ):
+            out[key] = [c["id"] for c in children if self.visible(user, c)]
         return out
 
     def derived_lists(self, user: User, res: Resource) -> Lists:

@@ -165,6 +165,10 @@ _scan: Callable[[str, int], tuple[Any, int]] | None = (
 )
 
 
+def _id_of(record: Record) -> Any:
+    return record["id"]
+
+
 def _expr(path: str) -> str:
     if path == "id":
         return "id"
@@ -198,6 +202,8 @@ class Store:
         # SQL of queries made of plain filters, by their shape (see _select); the index lists
         # above decide that SQL, so changing them empties this
         self._sql_by_shape: dict[Hashable, str] = {}
+        # query_each's compound statements, by the SQL of their parts
+        self._each_sql: dict[tuple[str, ...], str] = {}
 
     # -- transactions -----------------------------------------------------------------------
 
@@ -242,6 +248,7 @@ class Store:
                 f"CREATE INDEX IF NOT EXISTS {name} ON records(kind, account, {cols}) WHERE {where}"
             )
             self._sql_by_shape.clear()
+            self._each_sql.clear()
             self._indexes.append((kind, tuple(paths)))
             known = self._by_kind.setdefault(kind, [])
             if tuple(paths) not in known:
@@ -289,6 +296,7 @@ class Store:
                     (path,),
                 )
             self._sql_by_shape.clear()
+            self._each_sql.clear()
             self._members.add((kind, path))
 
     # -- sequences --------------------------------------------------------------------------
@@ -438,6 +446,40 @@ class Store:
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
         return [_record(r[0]) for r in rows]
+
+    def query_each(
+        self, account: str, queries: Sequence[tuple[str, Sequence[Condition]]]
+    ) -> list[list[Record]]:
+        """Several `query(account, kind, filters)` at once, each answer in id order: one
+        statement instead of one per query (a Clevertim read derives four lists from four
+        kinds, and each statement costs more in Python than SQLite takes to answer it).
+
+        Each part is the very SQL `query` would run (indexes and all), as a subquery.
+        """
+        if not queries:
+            return []
+        parts = [
+            self._select(account, kind, filters, (Order("id"),), None, 0)
+            for kind, filters in queries
+        ]
+        key = tuple(sql for sql, _ in parts)
+        sql = self._each_sql.get(key)
+        if sql is None:
+            sql = " UNION ALL ".join(
+                f"SELECT {i}, data FROM ({part})" for i, part in enumerate(key)
+            )
+            if len(self._each_sql) >= _MAX_SHAPES:
+                self._each_sql.clear()
+            self._each_sql[key] = sql
+        args = [a for _, part_args in parts for a in part_args]
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        answers: list[list[Record]] = [[] for _ in queries]
+        for i, data in rows:
+            answers[i].append(_record(data))
+        for answer in answers:  # a compound statement promises no order of its own
+            answer.sort(key=_id_of)
+        return answers
 
     def _select(
         self,
