@@ -17,7 +17,18 @@ from ..core.app import VendorMock
 from ..core.clock import utc_timestamp
 from ..core.errors import MockError
 from ..core.fields import Invalid, coerce_fields, plain_json
-from ..core.http import Handler, InvalidJson, int_id, json_body, json_response, resource
+from ..core.http import (
+    Handler,
+    InvalidJson,
+    encode_json,
+    encoded_json_response,
+    int_id,
+    json_body,
+    json_response,
+    resource,
+)
+from ..core.memo import READ_MEMO_OPTION, UntilWrite
+from ..core.options import Option
 from ..core.store import Filter, Operator, Store
 from .resources import POST_COERCE, RESOURCES, Resource
 
@@ -49,11 +60,14 @@ class ClevertimMock(VendorMock):
     name: ClassVar[str] = "clevertim"
     api_prefix: ClassVar[str] = PREFIX
     strip_trailing_slash: ClassVar[bool] = True  # §10.13: `/api/task/` is `/api/task`
+    declared_options: ClassVar[tuple[Option, ...]] = (READ_MEMO_OPTION,)
 
     def __init__(
         self, store: Store, accounts: Sequence[Account], options: Mapping[str, Any] | None = None
     ) -> None:
         super().__init__(store, accounts, options)
+        # GET-by-id answers: a function of the stored data and the caller (never of the clock)
+        self.reads: UntilWrite[bytes] = UntilWrite(store, enabled=self.options["read_memo"])
         # each derived list (a contact's notes, tasks, ...) is an index lookup per parent
         for res in RESOURCES.values():
             for child, link in res.children.values():
@@ -256,8 +270,16 @@ class ClevertimMock(VendorMock):
 
     async def get_item(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)
-        item = self.find(user, res, request.path_params["id"])
-        return self.ok([self.present(user, res, item)])
+        raw_id = request.path_params["id"]
+        # what a record's answer depends on: who asks (visibility) and which record
+        key = (user.account, user.id, res.name, raw_id)
+        data = self.reads.get(key)
+        if data is None:
+            mark = self.reads.mark()
+            item = self.find(user, res, raw_id)
+            data = encode_json({"status": "OK", "content": [self.present(user, res, item)]})
+            self.reads.put(key, data, mark)
+        return encoded_json_response(data)
 
     async def create_item(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)

@@ -226,6 +226,17 @@ class Store:
             if outer:
                 self._db.execute("COMMIT")
 
+    def version(self) -> Hashable:
+        """A value that changes with every write to the stored data: what `core.memo` keeps
+        answers under. SQLite counts the rows each statement of this connection changes (a
+        rolled-back write counts too, which only drops a memo early); a --db file may also be
+        written by another process, whose commits move the file's `data_version`."""
+        if not self.path:
+            return self._db.total_changes
+        with self._lock:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            return (self._db.total_changes, version)
+
     # -- schema -----------------------------------------------------------------------------
 
     def ensure_index(self, kind: str, paths: Sequence[str]) -> None:

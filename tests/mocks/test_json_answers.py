@@ -1,0 +1,60 @@
+"""`encoded_json_response` builds exactly the Response Starlette builds from the same bytes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from starlette.responses import Response
+
+from crm_mocks.core.http import encoded_json_response, json_response
+
+CASES: list[tuple[int, dict[str, str] | None]] = [
+    (200, None),
+    (201, None),
+    (404, None),
+    (500, {}),
+    (401, {"WWW-Authenticate": 'Basic realm="x"'}),
+    (429, {"Retry-After": "3", "X-Thing": "y"}),
+    (204, None),
+    (304, None),
+    (101, None),
+]
+
+
+def _sent(response: Response) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    asyncio.run(response({"type": "http", "method": "GET"}, receive, send))
+    return messages
+
+
+@pytest.mark.parametrize(("status", "headers"), CASES, ids=[str(c[0]) for c in CASES])
+def test_same_answer_as_starlette(status: int, headers: dict[str, str] | None) -> None:
+    data = b'{"status":"OK","content":[{"id":1}]}'
+    ours = encoded_json_response(data, status, headers)
+    theirs = Response(data, status, headers=headers or None, media_type="application/json")
+    assert isinstance(ours, Response)
+    assert ours.status_code == theirs.status_code
+    assert ours.raw_headers == theirs.raw_headers
+    assert ours.body == theirs.body
+    assert _sent(ours) == _sent(theirs)
+
+
+def test_headers_stay_mutable_as_on_any_response() -> None:
+    # the Sell mock adds X-Request-Id and rewrites Content-Type on answers it gets back
+    response = json_response({"a": 1})
+    response.headers["X-Request-Id"] = "abc"
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    assert response.raw_headers == [
+        (b"content-length", b"7"),
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"x-request-id", b"abc"),
+    ]
