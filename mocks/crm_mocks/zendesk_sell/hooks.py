@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ..core.store import Filter, Order
 from .data import Data
@@ -70,6 +70,10 @@ def clear_refs(ctx: Ctx, kind: str, field: str, value: int, **also: Any) -> None
 
 
 class Hooks:
+    #: whether `present` reads the clock: such answers are never kept (mock.py's read memo
+    #: keeps a GET's answer only while it is a function of the stored data and the caller)
+    present_reads_clock: ClassVar[bool] = False
+
     def prepare(
         self, ctx: Ctx, res: Resource, item: dict[str, Any], old: dict[str, Any] | None
     ) -> None:
@@ -277,6 +281,8 @@ class Notes(Hooks):
 
 
 class Tasks(Hooks):
+    present_reads_clock = True  # `overdue`
+
     def prepare(
         self, ctx: Ctx, res: Resource, item: dict[str, Any], old: dict[str, Any] | None
     ) -> None:

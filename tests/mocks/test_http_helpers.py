@@ -1,4 +1,6 @@
-"""`encoded_json_response` builds exactly the Response Starlette builds from the same bytes."""
+"""core/http.py's shortcuts answer exactly what the Starlette code they replace answers:
+`encoded_json_response` builds the same Response from the same bytes, `base_url` gives the
+request's `base_url`."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ import asyncio
 from typing import Any
 
 import pytest
+from starlette.requests import Request
 from starlette.responses import Response
 
-from crm_mocks.core.http import encoded_json_response, json_response
+from crm_mocks.core.http import base_url, encoded_json_response, json_response
 
 CASES: list[tuple[int, dict[str, str] | None]] = [
     (200, None),
@@ -58,3 +61,32 @@ def test_headers_stay_mutable_as_on_any_response() -> None:
         (b"content-type", b"application/json; charset=utf-8"),
         (b"x-request-id", b"abc"),
     ]
+
+
+SCOPES: list[dict[str, Any]] = [
+    {"headers": [(b"host", b"127.0.0.1:8080")]},
+    {"headers": [(b"host", b"mock.example")], "scheme": "https"},
+    {"headers": [(b"x-other", b"1"), (b"host", b"h:1"), (b"host", b"second:2")]},
+    {"headers": [], "server": ("127.0.0.1", 53211)},
+    {"headers": [], "server": ("::1", 8000)},
+    {"headers": [], "server": ["10.0.0.1", 80]},  # a list: not hashable, computed directly
+    {"headers": [], "server": None},
+    {"headers": [(b"host", b"h")], "root_path": "/mounted"},
+    {"headers": [(b"host", b"h")], "root_path": "/mounted/", "app_root_path": "/app"},
+]
+
+
+@pytest.mark.parametrize("parts", SCOPES, ids=range(len(SCOPES)))
+def test_base_url_is_starlettes(parts: dict[str, Any]) -> None:
+    scope = {
+        "type": "http",
+        "scheme": "http",
+        "server": ("127.0.0.1", 80),
+        "path": "/v2/contacts/1",
+        "root_path": "",
+        "query_string": b"page=2",
+        **parts,
+    }
+    expected = str(Request(scope).base_url).rstrip("/")
+    assert base_url(Request(scope)) == expected
+    assert base_url(Request(scope)) == expected  # and again, from what it kept
