@@ -11,7 +11,7 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 
-from crm_mocks.core.http import base_url, encoded_json_response, json_response
+from crm_mocks.core.http import accepts_json, base_url, encoded_json_response, header, json_response
 
 CASES: list[tuple[int, dict[str, str] | None]] = [
     (200, None),
@@ -90,3 +90,27 @@ def test_base_url_is_starlettes(parts: dict[str, Any]) -> None:
     expected = str(Request(scope).base_url).rstrip("/")
     assert base_url(Request(scope)) == expected
     assert base_url(Request(scope)) == expected  # and again, from what it kept
+
+
+HEADER_LISTS: list[list[tuple[bytes, bytes]]] = [
+    [],
+    [(b"accept", b"application/json")],
+    [(b"accept", b"text/html"), (b"accept", b"application/json")],  # the first one counts
+    [(b"user-agent", b"caf\xe9/1.0")],  # latin-1, as Starlette decodes it
+    [(b"x-a", b"1"), (b"user-agent", b""), (b"authorization", b"Bearer t")],
+]
+
+
+@pytest.mark.parametrize("headers", HEADER_LISTS, ids=range(len(HEADER_LISTS)))
+def test_header_is_what_starlettes_headers_give(headers: list[tuple[bytes, bytes]]) -> None:
+    request = Request({"type": "http", "headers": headers})
+    for name in ("accept", "user-agent", "authorization", "x-a", "absent"):
+        assert header(request, name.encode()) == request.headers.get(name, "")
+
+
+def test_a_long_accept_header_is_read_the_same_way() -> None:
+    long_tail = ", ".join(f"text/x-{i}" for i in range(100))
+    assert len(long_tail) > 256
+    assert accepts_json(long_tail) is False
+    assert accepts_json(long_tail + ", application/json;q=0.1") is True
+    assert accepts_json(long_tail + ", application/json;q=0") is False

@@ -133,9 +133,25 @@ def json_body(request: Request) -> JsonValue:
     return value
 
 
+def header(request: Request, name: bytes) -> str:
+    """A request header's first value ('' when absent), `name` in lower case: what
+    `request.headers.get(name, "")` gives, without building Starlette's Headers object (the
+    hot paths read two or three headers per request)."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
 def accepts_json(header: str) -> bool:
     """Whether an Accept header lets the server answer JSON: absent or empty, or any range
     that matches application/json (or a +json type) with a quality above zero."""
+    # a client sends the same header on every request: kept while short (bounded memory)
+    return _accepts_json(header) if len(header) <= 256 else _accepts_json.__wrapped__(header)
+
+
+@functools.lru_cache(maxsize=256)
+def _accepts_json(header: str) -> bool:
     if not header.strip():
         return True
     for part in header.split(","):

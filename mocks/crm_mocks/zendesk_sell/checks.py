@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from collections.abc import Callable
 
 from starlette.requests import Request
 
 from ..core.accounts import Directory, User
-from ..core.http import accepts_json
+from ..core.http import accepts_json, header
 from .errors import SellError
 
 UNAUTHORIZED = "Required access token is missing, malformed, expired, or invalid."
@@ -20,7 +21,18 @@ UNAUTHORIZED = "Required access token is missing, malformed, expired, or invalid
 def token_of(request: Request) -> str | None:
     """Bearer is canonical (every official client); Basic with the token as user name and an
     empty password is what the seed's curl examples send (`-u "$API_KEY:"`)."""
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    authorization = header(request, b"authorization")
+    if len(authorization) > MAX_KEPT_HEADER:  # kept only while short: bounded memory
+        return _token_of_header.__wrapped__(authorization)
+    return _token_of_header(authorization)
+
+
+MAX_KEPT_HEADER = 512
+
+
+@functools.lru_cache(maxsize=1024)  # a client sends the same header on every request
+def _token_of_header(authorization: str) -> str | None:
+    scheme, _, value = authorization.partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer":
         return value or None
@@ -53,12 +65,12 @@ def authenticate(
 
 
 def check_headers(request: Request) -> None:
-    if not request.headers.get("user-agent", "").strip():
+    if not header(request, b"user-agent").strip():
         # seed: "Requests with no User-Agent header will be rejected with 400 Bad Request"
         raise SellError(
             400, "invalid_user_agent", "All API requests must include a valid User-Agent header."
         )
-    if not accepts_json(request.headers.get("accept", "")):
+    if not accepts_json(header(request, b"accept")):
         raise SellError(
             406, "not_acceptable", "The API responds in JSON only: accept application/json."
         )

@@ -11,7 +11,7 @@ for auth, header, query, body, unknown paths and unexpected exceptions:
 
 from __future__ import annotations
 
-import uuid
+import random
 from http import HTTPStatus
 from typing import Any
 
@@ -51,7 +51,16 @@ MESSAGES = {
 
 
 def new_request_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID as text, the form of the vendor's request ids. Not a secret,
+    so from `random`: `str(uuid.uuid4())` cost a twentieth of a GET's CPU."""
+    n = random.getrandbits(128) & _V4_KEEP | _V4_SET
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+# the version (4, bits 76-79) and variant (0b10, bits 62-63) of RFC 4122
+_V4_KEEP = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
+_V4_SET = (0x4 << 76) | (0x2 << 62)
 
 
 def http_status(status: int) -> str:

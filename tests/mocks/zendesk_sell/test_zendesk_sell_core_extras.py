@@ -4,8 +4,13 @@ Python client sends them."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from starlette.requests import Request
+
+from crm_mocks.zendesk_sell.checks import MAX_KEPT_HEADER, token_of
+from crm_mocks.zendesk_sell.errors import new_request_id
 from tests.mocks.zendesk_sell.conftest import Sell, error_of
 
 
@@ -142,3 +147,18 @@ def test_deals_show_added_on_and_legacy_sources_their_type(sell: Sell) -> None:
     deal = sell.deal(sell.contact()["id"], added_on="2024-01-02T03:04:05Z")
     assert deal["added_on"] == deal["added_at"] == "2024-01-02T03:04:05Z"
     assert sell.create("/sources", {"name": "Fair"})["resource_type"] == "deal"
+
+
+def test_request_ids_are_distinct_version_4_uuids() -> None:
+    ids = [new_request_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+
+
+def test_a_long_authorization_header_reads_as_a_short_one() -> None:
+    token = "t" * MAX_KEPT_HEADER
+    for value in (f"Bearer {token}", "Bearer short"):
+        request = Request({"type": "http", "headers": [(b"authorization", value.encode())]})
+        assert token_of(request) == value.removeprefix("Bearer ")
