@@ -24,7 +24,9 @@ Sections (all by default, or pick with --only):
            httptools and with asyncio + h11 (crm_tools.bench_server), a bare Starlette
            endpoint on both stacks, and Stoplight Prism 5 (node_modules, `npm ci`) mocking the
            same spec. Targets: mock >= 0.6x the bare endpoint on the same (fast) stack; mock
-           >= 3x Prism.
+           >= 3x Prism. The mocks keep a GET-by-id answer until the next write (read_memo),
+           so repeated reads are what these measure; the same mocks with read_memo=false
+           are measured too (no target), for the cost of a read that follows a write.
   clients  per-call time of each generated client (`<op>.sync_detailed`, parsing included)
            versus a reused raw `httpx.Client` doing the same GET and decoding the JSON, on that
            vendor's mock, alternating rounds. Target: <= 1.10x raw httpx, all four.
@@ -846,11 +848,16 @@ STACK_VENDORS = {
 }
 
 
-def bench_server(what: str, vendor: str | None, stack: str, workdir: Path) -> Server:
+def bench_server(
+    what: str, vendor: str | None, stack: str, workdir: Path, *, read_memo: bool = True
+) -> Server:
     loop, http = STACKS[stack]
     cmd = [sys.executable, "-m", "crm_tools.bench_server", what, *([vendor] if vendor else [])]
     cmd += ["--port", "0", "--loop", loop, "--http", http]
-    return Server(f"{what}-{vendor or 'starlette'}-{stack}", cmd, workdir, "/__mock__/health")
+    if not read_memo:
+        cmd.append("--no-read-memo")
+    name = f"{what}-{vendor or 'starlette'}-{stack}{'' if read_memo else '-computed'}"
+    return Server(name, cmd, workdir, "/__mock__/health")
 
 
 def prism_server(spec: str, workdir: Path) -> Server:
@@ -874,6 +881,10 @@ def bench_stack(cfg: Config, res: Results, workdir: Path) -> None:
         servers[f"bare.{stack}"] = bench_server("bare", None, stack, workdir)
         for vendor in STACK_VENDORS:
             servers[f"{vendor}.{stack}"] = bench_server("mock", vendor, stack, workdir)
+    for vendor in STACK_VENDORS:  # every read computed afresh: what a read after a write costs
+        servers[f"{vendor}.computed"] = bench_server(
+            "mock", vendor, "fast", workdir, read_memo=False
+        )
     prism_missing = None
     try:
         for vendor, (spec, _, _) in STACK_VENDORS.items():
@@ -886,7 +897,7 @@ def bench_stack(cfg: Config, res: Results, workdir: Path) -> None:
             targets[f"bare.{stack}"] = (servers[f"bare.{stack}"].url + "/bare", {})
         for vendor, (_, path, prism_path) in STACK_VENDORS.items():
             headers = demo_headers(vendor)
-            for stack in STACKS:  # a record of the bench's own in each mock
+            for stack in (*STACKS, "computed"):  # a record of the bench's own in each mock
                 mock = servers[f"{vendor}.{stack}"]
                 record_id = _a_record(mock, vendor, headers)
                 targets[f"{vendor}.{stack}"] = (f"{mock.url}{path}{record_id}", headers)
@@ -936,6 +947,15 @@ def bench_stack(cfg: Config, res: Results, workdir: Path) -> None:
                 samples[f"bare.{stack}"],
                 (goal, ">=", 0.6) if stack == "fast" else None,
             )
+        # no target: the memo is how the mocks serve repeated reads, and this says what it
+        # takes when every read is computed (read_memo=false)
+        throughput_ratio(
+            res,
+            f"stack.{vendor}.computed.vs_bare",
+            f"{vendor} GET-by-id, every read computed / bare endpoint (fast stack)",
+            samples[f"{vendor}.computed"],
+            samples["bare.fast"],
+        )
         if f"{vendor}.prism" in samples:
             throughput_ratio(
                 res,

@@ -53,12 +53,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=0, help="0 (default): any free port, printed")
     p.add_argument("--loop", choices=("uvloop", "asyncio"), required=True)
     p.add_argument("--http", choices=("httptools", "h11"), required=True)
+    p.add_argument(
+        "--no-read-memo",
+        action="store_true",
+        help="compute every read (the mock's read_memo option off)",
+    )
     args = p.parse_args(argv)
     if args.what == "mock":
         from crm_mocks.core.app import build_app, create_vendor
         from crm_mocks.registry import vendor_class
 
-        options = {"rate_limit": 10**9} if args.vendor == "zendesk-sell" else {}
+        options: dict[str, object] = {"rate_limit": 10**9} if args.vendor == "zendesk-sell" else {}
+        if args.no_read_memo:
+            options["read_memo"] = False
         app = build_app(create_vendor(vendor_class(args.vendor), options=options))
     else:
         app = bare_app()
