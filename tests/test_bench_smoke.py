@@ -70,6 +70,7 @@ def test_quick_bench_writes_every_metric(tmp_path: Path) -> None:
         assert f"clients.{vendor}.overhead_ratio" in metrics
     for vendor in ("clevertim", "zendesk-sell"):
         assert f"stack.{vendor}.fast.vs_bare" in metrics
+        assert f"stack.{vendor}.computed.vs_bare" in metrics  # the read memo off
         assert f"stack.{vendor}.speedup" in metrics
 
     targets = {t["metric"]: t for t in results["targets"]}
