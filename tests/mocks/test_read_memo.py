@@ -106,7 +106,7 @@ def _clients(mock: RunningMock) -> dict[str, httpx.Client]:
     }
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_kept_answers_are_the_answers_computed_afresh(
     twins: tuple[RunningMock, RunningMock], stepped_clock: list[int], seed: int
 ) -> None:
