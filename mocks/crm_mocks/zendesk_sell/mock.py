@@ -257,7 +257,9 @@ class ZendeskSellMock(VendorMock):
     ) -> dict[str, Any]:
         key = int_id(request.path_params[res.item_key])
         found = None
-        if key is not None:
+        if key is not None and res.item_key == "id" and not res.scope and parent is None:
+            found = ctx.data.get(res.kind, key)  # the primary key alone: no query to build
+        elif key is not None:
             filters = [*self.scope_filters(res, parent), Filter(res.item_key, "=", key)]
             found = ctx.data.first(res.kind, filters)
         if found is None:
@@ -459,6 +461,8 @@ class ZendeskSellMock(VendorMock):
         return json_response({"items": out, "meta": meta})
 
     def includes_of(self, request: Request, res: Resource) -> tuple[str, ...]:
+        if not request.scope["query_string"]:
+            return ()  # no parameters at all: nothing to parse or refuse
         params = no_params(request, ("includes",) if res.includes else ())
         return parse_includes(res, params["includes"]) if "includes" in params else ()
 
