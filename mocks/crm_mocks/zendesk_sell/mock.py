@@ -144,6 +144,7 @@ class ZendeskSellMock(VendorMock):
         self.token_ttl: float = self.options["oauth_token_ttl"]
         # each account's record, read by every request's context (typed read-only: shared)
         self.account_records: UntilWrite[Mapping[str, Any]] = UntilWrite(store)
+        self.field_definitions: UntilWrite[Mapping[str, Mapping[str, Any]]] = UntilWrite(store)
         # GET-by-id answer bodies of resources whose presentation does not read the clock
         self.reads: UntilWrite[bytes] = UntilWrite(store, enabled=self.options["read_memo"])
         for res in RESOURCES:
@@ -266,8 +267,18 @@ class ZendeskSellMock(VendorMock):
             raise SellError(404, "not_found", f"The {res.type} could not be found.")
         return found
 
-    def cf_defs(self, ctx: Ctx, res: Resource) -> dict[str, dict[str, Any]]:
-        return customfields.definitions(ctx.data, res.custom_fields) if res.custom_fields else {}
+    def cf_defs(self, ctx: Ctx, res: Resource) -> Mapping[str, Mapping[str, Any]]:
+        """The account's custom field definitions of the resource's type (read-only: kept until
+        the next write, as every listing and search reads them)."""
+        if not res.custom_fields:
+            return {}
+        key = (ctx.data.account, res.custom_fields)
+        defs = self.field_definitions.get(key)
+        if defs is None:
+            mark = self.field_definitions.mark()
+            defs = customfields.definitions(ctx.data, res.custom_fields)
+            self.field_definitions.put(key, defs, mark)
+        return defs
 
     # -- bodies -----------------------------------------------------------------------------
 
