@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 
 from ..core.accounts import Account, User
 from ..core.app import VendorMock
+from ..core.bulk import collector_paused
 from ..core.clock import utc_timestamp
 from ..core.errors import MockError
 from ..core.fields import Invalid, coerce_fields, plain_json
@@ -264,9 +265,11 @@ class ClevertimMock(VendorMock):
 
     async def list_items(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)
-        items = self.store.query(user.account, res.name)
-        lists = self.derived_lists(user, res)
-        return self.ok([self.present(user, res, i, lists) for i in items if self.visible(user, i)])
+        with collector_paused():  # every record of the kind, unpaged (§10.1): see core/bulk.py
+            items = self.store.query(user.account, res.name)
+            lists = self.derived_lists(user, res)
+            visible = [self.present(user, res, i, lists) for i in items if self.visible(user, i)]
+            return self.ok(visible)
 
     async def get_item(self, request: Request, res: Resource) -> Response:
         user = self.authenticate(request)
