@@ -1,9 +1,8 @@
 """The read memo (core/memo.py) never serves an answer a write has made stale.
 
-Differential: the same random walk of creates, updates, deletes, resets and reads, as several
-users, goes to a mock that keeps GET-by-id answers and to one that computes every read
-(`read_memo=False`); every answer must be the same, byte for byte. The clock is stepped by the
-test, so both mocks stamp a write with the same time.
+Differential (tests/support/memo_walk.py): a random walk of creates, updates, deletes, resets
+and reads, as several users, goes to a mock that keeps GET-by-id answers and to one that computes
+every read; every answer must be the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from crm_mocks import RunningMock, start_mock
 from crm_mocks.clevertim import mock as clevertim_mock
 from crm_mocks.core.memo import UntilWrite
 from crm_mocks.core.store import Store
+from tests.support.memo_walk import Call, check_kept_answers
 
 KINDS = ("contact", "company", "case", "opportunity", "task", "note", "comment")
 USERS = ("demo", "readonly", "other")
@@ -43,6 +43,9 @@ class Walk:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.ids: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+
+    def forget(self) -> None:
+        self.ids = {kind: [] for kind in KINDS}
 
     def pick(self, kind: str) -> Any:
         known = self.ids[kind]
@@ -76,7 +79,7 @@ class Walk:
             body["case"] = pick("case")
         return {**body, **self.visibility()}
 
-    def requests(self) -> list[tuple[str, str, str, dict[str, Any] | None]]:
+    def requests(self) -> list[Call]:
         """The next step: [(user, method, path, json body)]; a read is a burst of reads of one
         record (twice by one user, then by another), so kept answers get served."""
         kind = self.rng.choice(KINDS)
@@ -94,7 +97,8 @@ class Walk:
             return [(user, "DELETE", f"/{kind}/{self.pick(kind)}", None)]
         return [("demo", "RESET", "", None)]
 
-    def learn(self, method: str, path: str, answer: dict[str, Any]) -> None:
+    def learn(self, method: str, path: str, response: httpx.Response) -> None:
+        answer = response.json()
         if method == "POST" and answer.get("status") == "OK":
             self.ids[path.strip("/")].append(answer["content"][0]["id"])
 
@@ -111,32 +115,10 @@ def test_kept_answers_are_the_answers_computed_afresh(
     twins: tuple[RunningMock, RunningMock], stepped_clock: list[int], seed: int
 ) -> None:
     kept, computed = twins
-    walk = Walk(seed)
-    clients = [_clients(kept), _clients(computed)]
-    reads = 0
-    for step in range(600):
-        stepped_clock[0] = step
-        for user, method, path, body in walk.requests():
-            if method == "RESET":
-                kept.reset()
-                computed.reset()
-                walk.ids = {kind: [] for kind in KINDS}
-                continue
-            answers = [c[user].request(method, path, json=body) for c in clients]
-            assert (answers[0].status_code, answers[0].content) == (
-                answers[1].status_code,
-                answers[1].content,
-            ), f"step {step}: {method} {path} as {user}"
-            walk.learn(method, path, answers[0].json())
-            reads += method == "GET" and answers[0].status_code == 200
     assert isinstance(kept.mock, clevertim_mock.ClevertimMock)
     assert isinstance(computed.mock, clevertim_mock.ClevertimMock)
-    hits = kept.mock.reads.hits
-    assert reads > 50 and hits > 10, "the walk must read kept answers to prove anything"
-    assert computed.mock.reads.hits == 0
-    for per_mock in clients:
-        for client in per_mock.values():
-            client.close()
+    memos = (kept.mock.reads, computed.mock.reads)
+    check_kept_answers(twins, memos, _clients, Walk(seed), stepped_clock, steps=600)
 
 
 def test_an_answer_computed_across_a_write_is_not_kept() -> None:
